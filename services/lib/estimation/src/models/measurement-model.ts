@@ -1,5 +1,5 @@
 /**
- * A measurement model: z = h(x) + v, v ~ N(0, R).
+ * A measurement model: z = h(x, u) + v, v ~ N(0, R).
  *
  * Conventions as in {@link TransitionModel}: Float64Array, row-major, results written into `out`.
  */
@@ -10,12 +10,15 @@ export interface MeasurementModel {
   readonly measurementNames: readonly string[];
   readonly dimX: number;
   readonly dimZ: number;
-  /** True when h(x) = H·x, so the Jacobian does not depend on x. */
+  /** True when h(x, u) = H·x, so the Jacobian does not depend on x. */
   readonly linear: boolean;
-  /** out = h(x), length dimZ. */
-  h(x: Float64Array, out: Float64Array): void;
-  /** out = ∂h/∂x at x, dimZ×dimX. Absent only for models without a usable Jacobian. */
-  jacobian?(x: Float64Array, out: Float64Array): void;
+  /**
+   * out = h(x, u), length dimZ. `u` is the transition model's latest control input (length dimU, zeros
+   * when unknown): some sensors see it directly, e.g. a battery's terminal voltage depends on its current.
+   */
+  h(x: Float64Array, u: Float64Array, out: Float64Array): void;
+  /** out = ∂h/∂x at (x, u), dimZ×dimX. Absent only for models without a usable Jacobian. */
+  jacobian?(x: Float64Array, u: Float64Array, out: Float64Array): void;
   /** out = R, dimZ×dimZ, symmetric positive definite. */
   R(out: Float64Array): void;
   /**
