@@ -1,0 +1,87 @@
+import { accessSync, constants } from "node:fs";
+import { z } from "zod";
+
+/** A path to a file the process can read; checked at load time so a wrong path fails start-up, not the first TLS handshake. */
+const readableFile = z
+  .string()
+  .min(1, "must be a non-empty file path")
+  .refine(
+    (path) => {
+      try {
+        accessSync(path, constants.R_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: (issue) => `file ${JSON.stringify(issue.input)} does not exist or is not readable` },
+  );
+
+const port = z.number().int("must be an integer").min(0, "must be 0..65535").max(65535, "must be 0..65535");
+
+/** The SASL mechanisms the Kafka seam supports. */
+export const saslMechanisms = ["plain", "scram-sha-256", "scram-sha-512"] as const;
+
+/** Pino log levels accepted in configuration. */
+export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const kafkaTlsSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    caFile: readableFile.optional(),
+    certFile: readableFile.optional(),
+    keyFile: readableFile.optional(),
+    rejectUnauthorized: z.boolean().default(true),
+  })
+  .superRefine((tls, ctx) => {
+    if (tls.certFile !== undefined && tls.keyFile === undefined) {
+      ctx.addIssue({ code: "custom", path: ["keyFile"], message: "required when a client certificate is set" });
+    }
+    if (tls.keyFile !== undefined && tls.certFile === undefined) {
+      ctx.addIssue({ code: "custom", path: ["certFile"], message: "required when a client key is set" });
+    }
+  });
+
+const kafkaSaslSchema = z.strictObject({
+  mechanism: z.enum(saslMechanisms),
+  username: z.string().min(1, "must not be empty"),
+  password: z.string().min(1, "must not be empty"),
+});
+
+/** Kafka connection settings shared by every service. */
+export const kafkaConfigSchema = z.strictObject({
+  brokers: z
+    .array(z.string().regex(/^[^\s,]+:\d{1,5}$/, "each broker must be host:port"))
+    .min(1, "at least one broker (host:port) is required"),
+  clientId: z.string().min(1).optional(),
+  tls: kafkaTlsSchema.prefault({}),
+  sasl: kafkaSaslSchema.optional(),
+  connectionTimeoutMs: z.number().int().positive().default(3000),
+  requestTimeoutMs: z.number().int().positive().default(30000),
+});
+
+/** Validated Kafka connection settings. */
+export type KafkaConfig = z.infer<typeof kafkaConfigSchema>;
+
+/**
+ * The configuration every twinstate service has: its name, log level, the metrics/health HTTP port, the gRPC
+ * port, Kafka, the optional OTLP endpoint and the shutdown grace period.
+ *
+ * Why a shared schema: every service is configured and operated the same way; a service adds its own section
+ * with `baseConfigSchema.extend({ assimilation: z.strictObject({...}).prefault({}) })`. Objects are strict so a
+ * misspelt key in a config file is an error, not a silently ignored setting.
+ */
+export const baseConfigSchema = z.object({
+  service: z.string().regex(/^[a-z][a-z0-9-]*$/, "must be a lowercase name like 'assimilation'"),
+  logLevel: z.enum(logLevels).default("info"),
+  http: z.strictObject({ port: port.default(9464) }).prefault({}),
+  grpc: z.strictObject({ port: port.default(50051) }).prefault({}),
+  kafka: kafkaConfigSchema,
+  otlp: z.strictObject({ endpoint: z.url("must be a URL like http://collector:4318").optional() }).prefault({}),
+  shutdown: z
+    .strictObject({ graceMs: z.number().int("must be an integer").positive("must be > 0").default(10000) })
+    .prefault({}),
+});
+
+/** The validated base configuration. */
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
