@@ -1,1 +1,49 @@
 export const version = "0.1.0";
+
+export { EstimationError } from "./errors/estimation-error.ts";
+export { FilterQuarantinedError } from "./errors/filter-quarantined-error.ts";
+export { InvalidFilterConfigError } from "./errors/invalid-filter-config-error.ts";
+export { SerializationFormatError, SerializedModelMismatchError } from "./errors/serialization-error.ts";
+export { ExtendedKalmanFilter } from "./filters/extended-kalman-filter.ts";
+export { FilterBase } from "./filters/filter-base.ts";
+export { createFilterHealth, type FilterHealth } from "./filters/filter-health.ts";
+export { GaussianFilter } from "./filters/gaussian-filter.ts";
+export { KalmanFilter } from "./filters/kalman-filter.ts";
+export type {
+  GaussianFilterOptions,
+  GaussianMoments,
+  PredictResult,
+  SensorConfig,
+  StateFilter,
+  UpdateResult,
+} from "./filters/state-filter.ts";
+export {
+  FilterPredictResult,
+  FilterUpdateResult,
+  UnscentedPredictResult,
+  UnscentedUpdateResult,
+} from "./filters/step-results.ts";
+export {
+  ACCEPTED,
+  type AcceptedStatus,
+  type GatedStatus,
+  type PredictStatus,
+  type QuarantineInfo,
+  type RejectedStatus,
+  RejectionReason,
+  type UpdateStatus,
+} from "./filters/step-status.ts";
+export { choleskyLower, choleskySemidefinite } from "./linalg/cholesky.ts";
+export { choleskyLogDeterminant, choleskyQuadraticForm, choleskySolve } from "./linalg/cholesky-solve.ts";
+export { invert } from "./linalg/invert.ts";
+export { addInPlace, allFinite, setIdentity, symmetrize } from "./linalg/matrix-elementwise.ts";
+export { multiply, multiplyABt, multiplyVector } from "./linalg/matrix-multiply.ts";
+export { nearestSpd } from "./linalg/nearest-spd.ts";
+export { type FactorizationCounters, SpdFactorizer } from "./linalg/spd-factorizer.ts";
+export { symmetricEigen } from "./linalg/symmetric-eigen.ts";
+export type { MeasurementModel } from "./models/measurement-model.ts";
+export type { TransitionModel } from "./models/transition-model.ts";
+export { chiSquareQuantile } from "./statistics/chi-square-quantile.ts";
+export { inverseRegularizedGamma, regularizedGamma } from "./statistics/incomplete-gamma.ts";
+export { logGamma } from "./statistics/log-gamma.ts";
+export { normalQuantile } from "./statistics/normal-quantile.ts";

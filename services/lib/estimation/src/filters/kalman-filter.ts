@@ -1,0 +1,144 @@
+import { InvalidFilterConfigError } from "../errors/invalid-filter-config-error.ts";
+import { multiply, multiplyABt } from "../linalg/matrix-multiply.ts";
+import { GaussianFilter } from "./gaussian-filter.ts";
+import type { SensorWorkspace } from "./sensor-workspace.ts";
+import type { GaussianFilterOptions } from "./state-filter.ts";
+import type { FilterUpdateResult } from "./step-results.ts";
+
+/**
+ * Kalman filter (Kalman 1960) with the Joseph-form covariance update — for linear models.
+ *
+ * Predict over dt with F = ∂f/∂x (constant for a linear model) and Q = Q(dt):
+ *   x ← f(x, dt, u) (= F x + B u),   P ← F P Fᵀ + Q.
+ * Update with sensor model h (= H x) and noise R:
+ *   y = z ⊖ h(x),  S = H P Hᵀ + R,  K = P Hᵀ S⁻¹,  x ← x + K y,
+ *   P ← (I − K H) P (I − K H)ᵀ + K R Kᵀ   (Joseph form: stays symmetric positive semi-definite even with a
+ *   sub-optimal or round-off-perturbed K, unlike P ← (I − K H) P).
+ * This is FilterPy's `KalmanFilter.predict/update` (which also uses the Joseph form).
+ * F and Q are cached while dt repeats; H of a linear sensor is computed once.
+ */
+export class KalmanFilter extends GaussianFilter {
+  readonly kind: "kf" | "ekf" = "kf";
+  protected readonly F: Float64Array;
+  protected readonly Q: Float64Array;
+  protected readonly FP: Float64Array;
+  protected readonly xNext: Float64Array;
+  protected readonly A: Float64Array;
+  protected readonly AP: Float64Array;
+  protected cachedDt = Number.NaN;
+
+  constructor(options: GaussianFilterOptions) {
+    super(options);
+    const n = this.dimX;
+    if (this.transition.jacobian === undefined) {
+      throw new InvalidFilterConfigError(`transition model "${this.transition.name}" has no Jacobian`);
+    }
+    for (const ws of this.sensorList) {
+      if (ws.model.jacobian === undefined) {
+        throw new InvalidFilterConfigError(`measurement model "${ws.model.name}" has no Jacobian`, { sensor: ws.name });
+      }
+    }
+    this.checkLinearity();
+    this.F = new Float64Array(n * n);
+    this.Q = new Float64Array(n * n);
+    this.FP = new Float64Array(n * n);
+    this.xNext = new Float64Array(n);
+    this.A = new Float64Array(n * n);
+    this.AP = new Float64Array(n * n);
+  }
+
+  /** The linear KF refuses nonlinear models (use ExtendedKalmanFilter or UnscentedKalmanFilter). */
+  protected checkLinearity(): void {
+    if (!this.transition.linear) {
+      throw new InvalidFilterConfigError(
+        `KalmanFilter needs a linear transition model; "${this.transition.name}" is nonlinear`,
+      );
+    }
+    for (const ws of this.sensorList) {
+      if (!ws.model.linear) {
+        throw new InvalidFilterConfigError(
+          `KalmanFilter needs linear measurement models; sensor "${ws.name}" (${ws.model.name}) is nonlinear`,
+          { sensor: ws.name },
+        );
+      }
+    }
+  }
+
+  /** F ← ∂f/∂x and Q ← Q(dt); the linear KF reuses both while dt repeats. */
+  protected transitionMatrices(dt: number): void {
+    if (dt !== this.cachedDt) {
+      (this.transition.jacobian as NonNullable<typeof this.transition.jacobian>)(this.x, dt, this.lastInput, this.F);
+      this.transition.Q(dt, this.Q);
+      this.cachedDt = dt;
+    }
+  }
+
+  /** Invalidates cached F/Q/H (after a restore: models may have been swapped for equal ones). */
+  invalidateCaches(): void {
+    this.cachedDt = Number.NaN;
+    for (const ws of this.sensorList) ws.hCached = false;
+  }
+
+  protected predictState(dt: number): boolean {
+    const n = this.dimX;
+    this.transitionMatrices(dt);
+    this.transition.f(this.x, dt, this.lastInput, this.xNext);
+    this.x.set(this.xNext);
+    multiply(this.F, this.P, this.FP, n, n, n);
+    multiplyABt(this.FP, this.F, this.P, n, n, n);
+    const P = this.P;
+    const Q = this.Q;
+    for (let i = 0; i < n * n; i++) P[i] += Q[i];
+    return this.finishStep();
+  }
+
+  /** H ← ∂h/∂x at the prior mean (computed once for a linear sensor). */
+  protected measurementJacobian(ws: SensorWorkspace): void {
+    if (!ws.hCached) {
+      (ws.model.jacobian as NonNullable<typeof ws.model.jacobian>)(this.x, this.lastInput, ws.H);
+      ws.hCached = true;
+    }
+  }
+
+  protected updateState(ws: SensorWorkspace, r: FilterUpdateResult): "accepted" | "gated" | "numerical" {
+    const n = this.dimX;
+    const m = ws.m;
+    const u = this.lastInput;
+    this.measurementJacobian(ws);
+    r.H = ws.H;
+    ws.model.h(this.x, u, ws.zHat);
+    ws.model.residual(ws.z, ws.zHat, ws.y);
+    // C = P Hᵀ (n×m), S = H C + R (m×m)
+    multiplyABt(this.P, ws.H, ws.C, n, n, m);
+    multiply(ws.H, ws.C, ws.S, m, n, m);
+    const S = ws.S;
+    const R = ws.R;
+    for (let i = 0; i < m * m; i++) S[i] += R[i];
+    const step = this.innovationAndGain(ws, r);
+    if (step !== "continue") return step;
+    // Joseph form: A = I − K H; P ← A P Aᵀ + (K R) Kᵀ
+    const A = this.A;
+    const K = ws.K;
+    const H = ws.H;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < m; k++) s += K[i * m + k] * H[k * n + j];
+        A[i * n + j] = (i === j ? 1 : 0) - s;
+      }
+    }
+    multiply(A, this.PPrior, this.AP, n, n, n);
+    multiplyABt(this.AP, A, this.P, n, n, n);
+    multiply(K, R, ws.KM, n, m, m);
+    const P = this.P;
+    const KM = ws.KM;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < m; k++) s += KM[i * m + k] * K[j * m + k];
+        P[i * n + j] += s;
+      }
+    }
+    return this.finishStep() ? "accepted" : "numerical";
+  }
+}
