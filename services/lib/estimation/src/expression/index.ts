@@ -1,0 +1,40 @@
+export {
+  type CompiledVectorFunction,
+  compileExpressions,
+  slotsOf,
+  type VariableLayout,
+} from "./compile-expressions.ts";
+export { checkDeclaredNames, type VariableDeclaration } from "./declared-names.ts";
+export { differentiateExpression } from "./differentiate-expression.ts";
+export {
+  type BinaryNode,
+  type BinaryOperator,
+  binary,
+  type CallNode,
+  call,
+  type Expression,
+  freeVariables,
+  type NegateNode,
+  type NumberNode,
+  negate,
+  num,
+  type Span,
+  sameExpression,
+  substitute,
+  type VariableNode,
+  variable,
+} from "./expression-ast.ts";
+export { ExpressionError, type ExpressionErrorCode, type TextPosition } from "./expression-error.ts";
+export { EXPRESSION_CONSTANTS, EXPRESSION_FUNCTIONS, type ExpressionFunction } from "./expression-functions.ts";
+export {
+  type ExpressionMeasurementDeclaration,
+  ExpressionMeasurementModel,
+  type MeasurementComponentDeclaration,
+} from "./expression-measurement-model.ts";
+export { type ExpressionTransitionDeclaration, ExpressionTransitionModel } from "./expression-transition-model.ts";
+export { generateJavaScript, type SlotMap } from "./generate-javascript.ts";
+export { ModelDeclarationError } from "./model-declaration-error.ts";
+export { MAX_EXPRESSION_LENGTH, type ParseOptions, parseExpression } from "./parse-expression.ts";
+export { printExpression } from "./print-expression.ts";
+export { constantValue, simplifyExpression } from "./simplify-expression.ts";
+export { type Token, type TokenKind, tokenizeExpression } from "./tokenize-expression.ts";
