@@ -9,6 +9,12 @@ export { FilterBase } from "./filters/filter-base.ts";
 export { createFilterHealth, type FilterHealth } from "./filters/filter-health.ts";
 export { GaussianFilter } from "./filters/gaussian-filter.ts";
 export { KalmanFilter } from "./filters/kalman-filter.ts";
+export {
+  JulierSigmaPoints,
+  MerweScaledSigmaPoints,
+  type SigmaPointScheme,
+  writeSigmaPoints,
+} from "./filters/sigma-points.ts";
 export type {
   GaussianFilterOptions,
   GaussianMoments,
@@ -33,6 +39,7 @@ export {
   RejectionReason,
   type UpdateStatus,
 } from "./filters/step-status.ts";
+export { UnscentedKalmanFilter, type UnscentedKalmanFilterOptions } from "./filters/unscented-kalman-filter.ts";
 export { choleskyLower, choleskySemidefinite } from "./linalg/cholesky.ts";
 export { choleskyLogDeterminant, choleskyQuadraticForm, choleskySolve } from "./linalg/cholesky-solve.ts";
 export { invert } from "./linalg/invert.ts";
