@@ -26,3 +26,52 @@ export { TransactionAbortedError } from "./errors/transaction-aborted-error.ts";
 export { defaultRetriable, TwinstateError, type TwinstateErrorOptions } from "./errors/twinstate-error.ts";
 export { UnauthenticatedError } from "./errors/unauthenticated-error.ts";
 export { UnavailableError } from "./errors/unavailable-error.ts";
+// kafka (the seam)
+export { type ConsumedMessage, type TopicPartition, topicPartitionKey } from "./kafka/consumed-message.ts";
+export { type CreateKafkaOptions, createKafka, type Kafka } from "./kafka/create-kafka.ts";
+export {
+  type DeadLetterOptions,
+  KafkaConsumer,
+  type KafkaConsumerOptions,
+  type MessageHandler,
+} from "./kafka/kafka-consumer.ts";
+export { KafkaProducer, type KafkaProducerOptions, type ProducedRecord } from "./kafka/kafka-producer.ts";
+export { kafkaTracer, kafkaTracerName } from "./kafka/kafka-tracer.ts";
+export type { OutputRecord } from "./kafka/output-record.ts";
+export { type ReadTopicToEndOptions, type ReadTopicToEndResult, readTopicToEnd } from "./kafka/read-topic-to-end.ts";
+export {
+  type TransactionalBatchHandler,
+  TransactionalBatchProcessor,
+  type TransactionalBatchProcessorOptions,
+} from "./kafka/transactional-batch-processor.ts";
+export { withMessageSpan } from "./kafka/with-message-span.ts";
+// lifecycle
+export { Lifecycle, type LifecycleHook, type LifecycleOptions, type SignalSource } from "./lifecycle/lifecycle.ts";
+export { type LifecycleState, lifecycleStates } from "./lifecycle/lifecycle-state.ts";
+// logging
+export { type CreateLoggerOptions, createLogger, type Logger } from "./logging/create-logger.ts";
+export {
+  type KafkajsLogCreator,
+  type KafkajsLogEntry,
+  kafkajsLogCreator,
+  kafkajsLogLevel,
+} from "./logging/kafkajs-log-creator.ts";
+// metrics and health
+export {
+  type CreateMetricsRegistryOptions,
+  createMetricsRegistry,
+  metricName,
+  metricsPrefix,
+} from "./metrics/create-metrics-registry.ts";
+export { HealthServer, type HealthServerOptions } from "./metrics/health-server.ts";
+export {
+  Readiness,
+  type ReadinessCheck,
+  type ReadinessCheckResult,
+  type ReadinessOptions,
+  type ReadinessReport,
+  type ReadinessVerdict,
+} from "./metrics/readiness.ts";
+// tracing
+export { extractTraceContext, injectTraceHeaders, type MessageHeaders } from "./tracing/kafka-trace-headers.ts";
+export { type SetupTracingOptions, setupTracing, type Tracing } from "./tracing/setup-tracing.ts";

@@ -1,0 +1,474 @@
+import { type Context, context, trace } from "@opentelemetry/api";
+import {
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  type Kafka,
+  Partitioners,
+  type Producer,
+  type Transaction,
+} from "kafkajs";
+import type { Logger } from "pino";
+import { KafkaError } from "../errors/kafka-error.ts";
+import { TransactionAbortedError } from "../errors/transaction-aborted-error.ts";
+import { type ConsumedMessage, type TopicPartition, topicPartitionKey } from "./consumed-message.ts";
+import type { OutputRecord } from "./output-record.ts";
+import { toConsumedMessage } from "./to-consumed-message.ts";
+import { toTopicMessages } from "./to-topic-messages.ts";
+import { withMessageSpan } from "./with-message-span.ts";
+
+/**
+ * What a service plugs into the {@link TransactionalBatchProcessor}: turn each input message into output records,
+ * optionally add records at the end of each batch (e.g. one changelog record per key the batch touched).
+ *
+ * A handler must be deterministic given the restored state and the input: a batch may be processed again after
+ * an abort (the processor restores the partition's state first, see `onPartitionsAssigned`). Poison input is the
+ * handler's to route (return a dead-letter record); a thrown error aborts the batch and it is retried.
+ */
+export interface TransactionalBatchHandler {
+  process(message: ConsumedMessage): Promise<readonly OutputRecord[]> | readonly OutputRecord[];
+  endBatch?(partition: TopicPartition): Promise<readonly OutputRecord[]> | readonly OutputRecord[];
+}
+
+/** Options of {@link TransactionalBatchProcessor.fromConfig}. */
+export interface TransactionalBatchProcessorOptions {
+  readonly kafka: Kafka;
+  readonly logger: Logger;
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  /** Transactional ids are `${prefix}-${topic}-${partition}`; stable across restarts and instances. */
+  readonly transactionalIdPrefix: string;
+  readonly handler: TransactionalBatchHandler;
+  /**
+   * Restores state for partitions this worker now owns (e.g. `readTopicToEnd` on the changelog) and resolves when
+   * done; no batch of those partitions is processed before. Also called again for a single partition it already
+   * holds after an aborted batch (the handler may have changed in-memory state): replace that partition's state.
+   */
+  readonly onPartitionsAssigned?: (partitions: readonly TopicPartition[]) => Promise<void> | void;
+  /** Called with partitions this worker no longer owns, after their producers are closed: drop their state. */
+  readonly onPartitionsRevoked?: (partitions: readonly TopicPartition[]) => Promise<void> | void;
+  /** Messages per transaction (a fetched batch is split into chunks of this size). Default 500. */
+  readonly maxMessagesPerTransaction?: number;
+  /** Broker-side transaction timeout (ms). Default 60000. */
+  readonly transactionTimeoutMs?: number;
+  /** Where a group with no committed offset starts. Default true (beginning). */
+  readonly fromBeginning?: boolean;
+  /** Called when kafkajs gives up on the consumer (crash without restart); the service should exit. */
+  readonly onFatal?: (error: Error) => void;
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+}
+
+/** Per owned input partition. */
+interface PartitionState {
+  readonly tp: TopicPartition;
+  readonly transactionalId: string;
+  /** Restore (+ committed-offset snapshot) in flight or done; undefined = must (re)start before the next batch. */
+  prepared: Promise<void> | undefined;
+  /** Group's committed offset seen just before the last restore (-1 = none). */
+  committedAtRestore: bigint;
+  /** The lazily created transactional producer; undefined until the first batch (or after it was dropped). */
+  producer: Producer | undefined;
+  /** The next offset to process: records below it are already committed (skipped if re-delivered). */
+  nextOffset: bigint | undefined;
+  revoked: boolean;
+}
+
+/**
+ * The exactly-once building block: consume a batch of one input partition, let the handler turn it into output
+ * records, and write those outputs plus the input offsets (`sendOffsets` with the consumer group) in ONE Kafka
+ * transaction, then commit. Any failure aborts, seeks back to the batch's first offset and restores the
+ * partition's state, so a read_committed reader sees each input's outputs exactly once.
+ *
+ * kafkajs 2.2.4 quirks this works around (see FACTS.md):
+ * - TxnOffsetCommit carries no group generation (no KIP-447), so a zombie owner of a partition is fenced only by
+ *   transactional id: ONE transactional producer per input partition, id `${prefix}-${topic}-${partition}`,
+ *   created lazily on the partition's first batch and disconnected when the partition is revoked.
+ * - Creating that producer is what fences the previous owner, but its last transaction may complete after our
+ *   restore read the changelog. So the group's committed offset is snapshotted before each restore and re-read
+ *   after the producer is initialised; if it moved, the partition is restored again before processing.
+ * - kafkajs offers no rebalance listener, only the `GROUP_JOIN` event with the new assignment: revocations and new
+ *   partitions are derived by diffing assignments.
+ * - kafkajs does not rewind after an aborted transaction: we `seek` to the chunk's first offset ourselves.
+ * - kafkajs initialises a transactional producer id on the first `transaction()` call, not on `connect()`; the
+ *   fencing step therefore begins and aborts an empty transaction (no request beyond InitProducerId is sent).
+ * - With `autoCommit: false` kafkajs never commits offsets of batches made only of control records or aborted
+ *   records, so the group offset may trail by those records; they are filtered again on restart (harmless).
+ */
+export class TransactionalBatchProcessor {
+  readonly #options: TransactionalBatchProcessorOptions;
+  readonly #logger: Logger;
+  readonly #consumer: Consumer;
+  readonly #admin: Admin;
+  readonly #partitions = new Map<string, PartitionState>();
+  readonly #closing = new Set<Promise<void>>();
+  readonly #chunkSize: number;
+  #joined = false;
+  #crashed: Error | undefined;
+  #stopping = false;
+
+  private constructor(options: TransactionalBatchProcessorOptions) {
+    this.#options = options;
+    this.#logger = options.logger.child({ component: "transactional-batch-processor", groupId: options.groupId });
+    this.#chunkSize = options.maxMessagesPerTransaction ?? 500;
+    this.#admin = options.kafka.admin();
+    this.#consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      readUncommitted: false,
+      ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeout: options.sessionTimeoutMs }),
+      ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatInterval: options.heartbeatIntervalMs }),
+    });
+    this.#consumer.on(this.#consumer.events.GROUP_JOIN, (event) => {
+      this.#joined = true;
+      this.#onAssignment(event.payload.memberAssignment);
+    });
+    this.#consumer.on(this.#consumer.events.CRASH, (event) => {
+      this.#joined = false;
+      if (!event.payload.restart) {
+        this.#crashed = event.payload.error;
+        this.#logger.fatal({ err: event.payload.error }, "consumer crashed and will not restart");
+        this.#options.onFatal?.(event.payload.error);
+      }
+    });
+  }
+
+  /** Creates the processor (not yet connected: call {@link start}). */
+  static fromConfig(options: TransactionalBatchProcessorOptions): TransactionalBatchProcessor {
+    return new TransactionalBatchProcessor(options);
+  }
+
+  /** Connects, subscribes and starts the consume loop. */
+  async start(): Promise<void> {
+    try {
+      await this.#admin.connect();
+      await this.#consumer.connect();
+      await this.#consumer.subscribe({
+        topics: [...this.#options.topics],
+        fromBeginning: this.#options.fromBeginning ?? true,
+      });
+      await this.#consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.#eachBatch(payload),
+      });
+    } catch (error) {
+      throw KafkaError.wrap("transactional processor start", error, { groupId: this.#options.groupId });
+    }
+    this.#logger.info({ topics: this.#options.topics }, "transactional processor started");
+  }
+
+  /** Ready = joined the group and not crashed (a readiness check). */
+  isReady(): { ok: boolean; reason?: string } {
+    if (this.#crashed !== undefined) return { ok: false, reason: `consumer crashed: ${this.#crashed.message}` };
+    return this.#joined ? { ok: true } : { ok: false, reason: "consumer has not joined its group" };
+  }
+
+  /** The input partitions this worker currently owns. */
+  assignedPartitions(): TopicPartition[] {
+    return [...this.#partitions.values()].filter((state) => !state.revoked).map((state) => state.tp);
+  }
+
+  /**
+   * Graceful stop: stop fetching, let the current chunk finish and commit its transaction, leave the group,
+   * then disconnect every transactional producer and the admin client.
+   */
+  async shutdown(): Promise<void> {
+    this.#stopping = true;
+    await this.#consumer.stop();
+    await this.#consumer.disconnect();
+    await Promise.allSettled([...this.#closing]);
+    await Promise.allSettled(
+      [...this.#partitions.values()].map((state) =>
+        state.producer === undefined ? undefined : state.producer.disconnect(),
+      ),
+    );
+    this.#partitions.clear();
+    await this.#admin.disconnect();
+    this.#logger.info("transactional processor stopped");
+  }
+
+  #onAssignment(assignment: Readonly<Record<string, readonly number[]>>): void {
+    const assigned = new Map<string, TopicPartition>();
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      for (const partition of partitions) assigned.set(topicPartitionKey({ topic, partition }), { topic, partition });
+    }
+    const revoked: PartitionState[] = [];
+    for (const [key, state] of this.#partitions) {
+      if (!assigned.has(key)) {
+        state.revoked = true;
+        this.#partitions.delete(key);
+        revoked.push(state);
+      }
+    }
+    const added: PartitionState[] = [];
+    for (const [key, tp] of assigned) {
+      if (!this.#partitions.has(key)) {
+        const state = this.#newState(tp);
+        this.#partitions.set(key, state);
+        added.push(state);
+      }
+    }
+    this.#logger.info(
+      {
+        assigned: [...assigned.keys()],
+        added: added.map((s) => topicPartitionKey(s.tp)),
+        revoked: revoked.map((s) => topicPartitionKey(s.tp)),
+      },
+      "partition assignment changed",
+    );
+    if (revoked.length > 0) this.#track(this.#revoke(revoked));
+    // Restore every newly owned partition together, eagerly (before its first fetch returns).
+    if (added.length > 0) {
+      const prepared = this.#prepare(added);
+      for (const state of added) state.prepared = prepared;
+      prepared.catch(() => undefined); // awaited (and reported) by the partition's first batch
+    }
+  }
+
+  #newState(tp: TopicPartition): PartitionState {
+    return {
+      tp,
+      transactionalId: `${this.#options.transactionalIdPrefix}-${tp.topic}-${tp.partition}`,
+      prepared: undefined,
+      committedAtRestore: -1n,
+      producer: undefined,
+      nextOffset: undefined,
+      revoked: false,
+    };
+  }
+
+  async #revoke(states: readonly PartitionState[]): Promise<void> {
+    await Promise.allSettled(states.map((state) => this.#dropProducer(state)));
+    await this.#options.onPartitionsRevoked?.(states.map((state) => state.tp));
+  }
+
+  #track(promise: Promise<void>): void {
+    const tracked = promise.catch((error: unknown) =>
+      this.#logger.error({ err: error }, "partition revocation failed"),
+    );
+    this.#closing.add(tracked);
+    void tracked.finally(() => this.#closing.delete(tracked));
+  }
+
+  /** Snapshots the group's committed offsets, then runs the restore hook for these partitions. */
+  async #prepare(states: readonly PartitionState[]): Promise<void> {
+    const committed = await this.#committedOffsets(states.map((state) => state.tp));
+    for (const state of states) {
+      state.committedAtRestore = committed.get(topicPartitionKey(state.tp)) ?? -1n;
+      state.nextOffset = undefined;
+    }
+    const begun = performance.now();
+    await this.#options.onPartitionsAssigned?.(states.map((state) => state.tp));
+    this.#logger.info(
+      { partitions: states.map((s) => topicPartitionKey(s.tp)), ms: Math.round(performance.now() - begun) },
+      "partitions restored",
+    );
+  }
+
+  async #committedOffsets(tps: readonly TopicPartition[]): Promise<Map<string, bigint>> {
+    const result = new Map<string, bigint>();
+    const topics = [...new Set(tps.map((tp) => tp.topic))];
+    try {
+      const offsets = await this.#admin.fetchOffsets({ groupId: this.#options.groupId, topics });
+      for (const { topic, partitions } of offsets) {
+        for (const { partition, offset } of partitions)
+          result.set(topicPartitionKey({ topic, partition }), BigInt(offset));
+      }
+    } catch (error) {
+      throw KafkaError.wrap("fetch committed offsets", error, { groupId: this.#options.groupId, topics });
+    }
+    return result;
+  }
+
+  /** Creates, and thereby fences, the partition's transactional producer. */
+  async #ensureProducer(state: PartitionState): Promise<Producer> {
+    if (state.producer !== undefined) return state.producer;
+    const producer = this.#options.kafka.producer({
+      transactionalId: state.transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: this.#options.transactionTimeoutMs ?? 60000,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    try {
+      await producer.connect();
+      // kafkajs runs InitProducerId (which fences the previous owner and completes its pending transaction) on
+      // the first transaction() call; an empty transaction aborts locally without a request.
+      const fence = await producer.transaction();
+      await fence.abort();
+    } catch (error) {
+      await producer.disconnect().catch(() => undefined);
+      throw KafkaError.wrap("transactional producer init", error, { transactionalId: state.transactionalId });
+    }
+    state.producer = producer;
+    this.#logger.debug({ transactionalId: state.transactionalId }, "transactional producer ready");
+    return producer;
+  }
+
+  async #dropProducer(state: PartitionState): Promise<void> {
+    const producer = state.producer;
+    state.producer = undefined;
+    if (producer !== undefined) await producer.disconnect().catch(() => undefined);
+  }
+
+  /** Makes the partition ready to process: restored, producer fenced, restore still valid. Returns false if revoked. */
+  async #ready(state: PartitionState): Promise<void> {
+    for (;;) {
+      state.prepared ??= this.#prepare([state]);
+      try {
+        await state.prepared;
+      } catch (error) {
+        state.prepared = undefined;
+        throw error;
+      }
+      const hadProducer = state.producer !== undefined;
+      await this.#ensureProducer(state);
+      if (hadProducer) return;
+      // The producer was just created: the previous owner is fenced now, its last transaction is complete. If
+      // the committed offset moved since the restore began, that transaction's changelog records were not part of
+      // the restore: restore again.
+      const committed = (await this.#committedOffsets([state.tp])).get(topicPartitionKey(state.tp)) ?? -1n;
+      if (committed === state.committedAtRestore) {
+        if (committed >= 0n) state.nextOffset = committed;
+        return;
+      }
+      this.#logger.warn(
+        { partition: topicPartitionKey(state.tp), before: String(state.committedAtRestore), now: String(committed) },
+        "committed offset moved during restore (previous owner's last transaction completed): restoring again",
+      );
+      state.prepared = undefined;
+      await this.#dropProducer(state).catch(() => undefined);
+    }
+  }
+
+  async #eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const tp: TopicPartition = { topic: batch.topic, partition: batch.partition };
+    const key = topicPartitionKey(tp);
+    let state = this.#partitions.get(key);
+    if (state === undefined) {
+      // A batch before (or without) the GROUP_JOIN event for this partition: treat it as newly owned.
+      state = this.#newState(tp);
+      this.#partitions.set(key, state);
+    }
+    if (!payload.isRunning() || payload.isStale()) return;
+    await this.#ready(state);
+    await payload.heartbeat();
+
+    const messages = batch.messages.filter(
+      (m) => state.nextOffset === undefined || BigInt(m.offset) >= state.nextOffset,
+    );
+    for (let begin = 0; begin < messages.length; begin += this.#chunkSize) {
+      // Between transactions: stop if kafkajs is stopping, a seek is pending, or we lost the partition.
+      if (!payload.isRunning() || payload.isStale() || state.revoked) return;
+      const chunk = messages.slice(begin, begin + this.#chunkSize);
+      const isLast = begin + this.#chunkSize >= messages.length;
+      // The last chunk commits past trailing control records too (batch.lastOffset() includes them).
+      const commitOffset = isLast ? BigInt(batch.lastOffset()) + 1n : BigInt(chunk[chunk.length - 1]!.offset) + 1n;
+      await this.#processChunk(
+        payload,
+        state,
+        chunk.map((m) => toConsumedMessage(tp.topic, tp.partition, m)),
+        commitOffset,
+      );
+      payload.resolveOffset((commitOffset - 1n).toString());
+      state.nextOffset = commitOffset;
+      await payload.heartbeat();
+    }
+    if (messages.length === 0 && batch.messages.length > 0) {
+      // Everything re-delivered was already committed (see nextOffset): move the in-memory position on.
+      payload.resolveOffset(batch.lastOffset());
+    }
+  }
+
+  async #processChunk(
+    payload: EachBatchPayload,
+    state: PartitionState,
+    chunk: readonly ConsumedMessage[],
+    commitOffset: bigint,
+  ): Promise<void> {
+    const { tp } = state;
+    const first = chunk[0]!.offset;
+    let transaction: Transaction | undefined;
+    let handlerFailed = false;
+    try {
+      const outputs: OutputRecord[] = [];
+      const contexts: Context[] = [];
+      for (const message of chunk) {
+        await withMessageSpan(message, this.#options.groupId, async () => {
+          handlerFailed = true;
+          const records = await this.#options.handler.process(message);
+          handlerFailed = false;
+          const ctx = context.active();
+          for (const record of records) {
+            outputs.push(record);
+            contexts.push(ctx);
+          }
+        });
+        await payload.heartbeat();
+      }
+      handlerFailed = true;
+      const tail = (await this.#options.handler.endBatch?.(tp)) ?? [];
+      handlerFailed = false;
+      for (const record of tail) {
+        outputs.push(record);
+        contexts.push(context.active());
+      }
+      const producer = state.producer!;
+      transaction = await producer.transaction();
+      if (outputs.length > 0) {
+        await transaction.sendBatch({ topicMessages: toTopicMessages(outputs, (_r, i) => contexts[i]!), acks: -1 });
+      }
+      await transaction.sendOffsets({
+        consumerGroupId: this.#options.groupId,
+        topics: [{ topic: tp.topic, partitions: [{ partition: tp.partition, offset: commitOffset.toString() }] }],
+      });
+      await transaction.commit();
+    } catch (error) {
+      await this.#recover(state, transaction, first);
+      const aborted = new TransactionAbortedError(
+        `batch of ${topicPartitionKey(tp)} from offset ${first} aborted: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          cause: error,
+          details: { topic: tp.topic, partition: tp.partition, firstOffset: first, messages: chunk.length },
+          // Kafka failures (including fencing after a rebalance) are retried: kafkajs rejoins and we restore. A
+          // handler error keeps the handler's verdict: a non-retriable one makes kafkajs stop the consumer
+          // (onFatal) instead of re-processing a deterministic failure forever.
+          retriable: !handlerFailed || (error as { retriable?: unknown } | null)?.retriable !== false,
+        },
+      );
+      if (!this.#stopping) this.#logger.warn({ err: aborted }, "transaction aborted, batch will be re-processed");
+      throw aborted;
+    }
+    const span = trace.getActiveSpan();
+    span?.addEvent("transaction committed");
+  }
+
+  /** Abort (or drop a producer in an unknown state), seek back and require a restore before the next batch. */
+  async #recover(state: PartitionState, transaction: Transaction | undefined, firstOffset: string): Promise<void> {
+    if (transaction?.isActive()) {
+      try {
+        await transaction.abort();
+      } catch (abortError) {
+        this.#logger.warn(
+          { err: abortError, transactionalId: state.transactionalId },
+          "abort failed, dropping producer",
+        );
+        await this.#dropProducer(state);
+      }
+    } else if (transaction !== undefined) {
+      // commit() failed half-way: the transaction's fate is unknown to us; a new producer with the same id
+      // fences this one and aborts or completes it on InitProducerId.
+      await this.#dropProducer(state);
+    }
+    state.prepared = undefined;
+    state.nextOffset = undefined;
+    if (!state.revoked) {
+      try {
+        this.#consumer.seek({ topic: state.tp.topic, partition: state.tp.partition, offset: firstOffset });
+      } catch (seekError) {
+        this.#logger.warn({ err: seekError }, "seek after abort failed (consumer stopping?)");
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { context, propagation, type Tracer, trace } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
+
+/** Options of {@link setupTracing}. */
+export interface SetupTracingOptions {
+  /** `service.name` of the resource. */
+  readonly service: string;
+  /** OTLP/HTTP base endpoint (e.g. `http://collector:4318`); traces go to `${endpoint}/v1/traces`. Absent: no export. */
+  readonly otlpEndpoint?: string | undefined;
+  /** Extra span processors, e.g. `new SimpleSpanProcessor(new InMemorySpanExporter())` in tests. */
+  readonly spanProcessors?: readonly SpanProcessor[];
+}
+
+/** The installed tracing: a tracer factory and a shutdown that flushes and unregisters. */
+export interface Tracing {
+  readonly provider: NodeTracerProvider;
+  /** A tracer named after the instrumenting component. */
+  tracer(name: string): Tracer;
+  /** Flushes pending spans, shuts the provider down and unregisters the global tracer, propagator and context manager. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Installs OpenTelemetry tracing for the process: a NodeTracerProvider (AsyncLocalStorage context), the W3C
+ * trace-context propagator (so `traceparent`/`tracestate` travel in Kafka headers and gRPC metadata), an
+ * OTLP/HTTP exporter only when an endpoint is configured, plus any given span processors.
+ *
+ * Why only OTLP when configured: a local cluster or a test has no collector, and a failing exporter would
+ * log errors forever; spans are still created so trace ids reach the logs.
+ */
+export function setupTracing(options: SetupTracingOptions): Tracing {
+  const spanProcessors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
+  if (options.otlpEndpoint !== undefined && options.otlpEndpoint !== "") {
+    const url = `${options.otlpEndpoint.replace(/\/+$/, "")}/v1/traces`;
+    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url })));
+  }
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.service }),
+    spanProcessors,
+  });
+  provider.register({ propagator: new W3CTraceContextPropagator() });
+  return {
+    provider,
+    tracer: (name) => trace.getTracer(name),
+    async shutdown() {
+      try {
+        await provider.shutdown();
+      } finally {
+        trace.disable();
+        propagation.disable();
+        context.disable();
+      }
+    },
+  };
+}
