@@ -1,3 +1,5 @@
+import { EstimationError } from "../errors/estimation-error.ts";
+
 /** Stable codes of {@link ExpressionError}. */
 export type ExpressionErrorCode = "EXPR_SYNTAX" | "EXPR_UNKNOWN_IDENTIFIER" | "EXPR_UNKNOWN_FUNCTION" | "EXPR_ARITY";
 
@@ -39,7 +41,7 @@ export function caretExcerpt(text: string, position: TextPosition): string {
  * from a declaration — the `source` it came from (e.g. "dynamics.omega"). The message ends with the
  * offending line and a caret, so a twin-definition author sees exactly where the problem is.
  */
-export class ExpressionError extends Error {
+export class ExpressionError extends EstimationError {
   readonly code: ExpressionErrorCode;
   readonly position: TextPosition;
   readonly text: string;

@@ -27,7 +27,12 @@ export interface ExpressionTransitionDeclaration {
   /** d<state>/dt for every state variable. */
   readonly dynamics: Readonly<Record<string, string>>;
   /** Integration scheme (default RK4 with 1 substep). */
-  readonly discretization?: { readonly method: DiscretizationMethod; readonly substeps?: number };
+  readonly discretization?: {
+    readonly method: DiscretizationMethod;
+    readonly substeps?: number;
+    /** Longest substep in seconds; longer predicts use more substeps (default ∞). */
+    readonly maxStep?: number;
+  };
   /** Spectral density q_i of white noise driving each state (missing = 0): Q(dt) = diag(q)·dt. */
   readonly processNoise?: Readonly<Record<string, number>>;
 }
@@ -43,6 +48,7 @@ interface CompiledTransition {
   readonly linear: boolean;
   readonly method: DiscretizationMethod;
   readonly substeps: number;
+  readonly maxStep: number;
 }
 
 const PROCESS_NOISE = "processNoise.";
@@ -106,6 +112,7 @@ export class ExpressionTransitionModel implements TransitionModel {
       compiled.substeps,
       (x, u, out) => g(x, u, p, out),
       (x, u, out) => G(x, u, p, out),
+      compiled.maxStep,
     );
   }
 
@@ -211,6 +218,8 @@ function compileTransition(declaration: ExpressionTransitionDeclaration): Compil
   if (!Number.isInteger(substeps) || substeps < 1 || substeps > 1000) {
     throw new ModelDeclarationError("discretization.substeps", `must be an integer in 1…1000, got ${substeps}`);
   }
+  const maxStep = declaration.discretization?.maxStep ?? Number.POSITIVE_INFINITY;
+  if (!(maxStep > 0)) throw new ModelDeclarationError("discretization.maxStep", `must be > 0, got ${maxStep}`);
   const layout: VariableLayout = { state, inputs, parameters };
   const stateSet = new Set(state);
   const linear = jacobian.every((e) => ![...freeVariables(e)].some((v) => stateSet.has(v)));
@@ -224,5 +233,6 @@ function compileTransition(declaration: ExpressionTransitionDeclaration): Compil
     linear,
     method,
     substeps,
+    maxStep,
   };
 }

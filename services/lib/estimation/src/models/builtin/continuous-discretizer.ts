@@ -26,6 +26,8 @@ export class ContinuousDiscretizer {
   readonly n: number;
   readonly method: DiscretizationMethod;
   readonly substeps: number;
+  /** Longest substep in seconds: a long dt uses max(substeps, ⌈dt / maxStep⌉) substeps (default ∞). */
+  readonly maxStep: number;
   readonly #g: ContinuousDynamics;
   readonly #G: ContinuousJacobian;
   readonly #x: Float64Array;
@@ -43,9 +45,19 @@ export class ContinuousDiscretizer {
   readonly #F: Float64Array;
   readonly #T: Float64Array;
 
-  constructor(n: number, method: DiscretizationMethod, substeps: number, g: ContinuousDynamics, G: ContinuousJacobian) {
-    if (!Number.isInteger(substeps) || substeps < 1)
+  constructor(
+    n: number,
+    method: DiscretizationMethod,
+    substeps: number,
+    g: ContinuousDynamics,
+    G: ContinuousJacobian,
+    maxStep = Number.POSITIVE_INFINITY,
+  ) {
+    if (!Number.isInteger(substeps) || substeps < 1) {
       throw new RangeError(`substeps must be an integer ≥ 1, got ${substeps}`);
+    }
+    if (!(maxStep > 0)) throw new RangeError(`maxStep must be > 0, got ${maxStep}`);
+    this.maxStep = maxStep;
     this.n = n;
     this.method = method;
     this.substeps = substeps;
@@ -97,8 +109,9 @@ export class ContinuousDiscretizer {
     const F = this.#F;
     x.set(x0);
     if (wantF) setIdentity(F, n);
-    const h = dt / this.substeps;
-    for (let s = 0; s < this.substeps; s++) {
+    const m = Math.max(this.substeps, Math.ceil(Math.abs(dt) / this.maxStep));
+    const h = dt / m;
+    for (let s = 0; s < m; s++) {
       if (this.method === "euler") {
         this.#g(x, u, k1);
         if (wantF) {

@@ -20,6 +20,8 @@ export interface DampedPendulumOptions extends DampedPendulumParameters {
   readonly method?: DiscretizationMethod;
   /** Fixed number of substeps per predict (default 4). */
   readonly substeps?: number;
+  /** Longest substep in seconds; longer predicts use more substeps (default ∞: always `substeps`). */
+  readonly maxStep?: number;
 }
 
 const RULES = { g: "positive", L: "positive", c: "nonNegative", q: "nonNegative" } as const;
@@ -44,6 +46,7 @@ export class DampedPendulum implements TransitionModel {
   readonly parameters: Readonly<DampedPendulumParameters>;
   readonly method: DiscretizationMethod;
   readonly substeps: number;
+  readonly maxStep: number;
   readonly #discretizer: ContinuousDiscretizer;
 
   constructor(options: DampedPendulumOptions) {
@@ -55,6 +58,7 @@ export class DampedPendulum implements TransitionModel {
     });
     this.method = options.method ?? "rk4";
     this.substeps = options.substeps ?? 4;
+    this.maxStep = options.maxStep ?? Number.POSITIVE_INFINITY;
     const gOverL = this.parameters.g / this.parameters.L;
     const c = this.parameters.c;
     this.#discretizer = new ContinuousDiscretizer(
@@ -71,6 +75,7 @@ export class DampedPendulum implements TransitionModel {
         out[2] = -gOverL * Math.cos(x[0]);
         out[3] = -c;
       },
+      this.maxStep,
     );
   }
 
@@ -95,6 +100,6 @@ export class DampedPendulum implements TransitionModel {
 
   withParameters(overrides: Readonly<Record<string, number>>): DampedPendulum {
     const p = resolveParameters(this.name, RULES, this.parameters, overrides);
-    return new DampedPendulum({ ...p, method: this.method, substeps: this.substeps });
+    return new DampedPendulum({ ...p, method: this.method, substeps: this.substeps, maxStep: this.maxStep });
   }
 }
