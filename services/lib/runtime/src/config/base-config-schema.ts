@@ -76,7 +76,8 @@ export const baseConfigSchema = z.object({
   logLevel: z.enum(logLevels).default("info"),
   http: z.strictObject({ port: port.default(9464) }).prefault({}),
   grpc: z.strictObject({ port: port.default(50051) }).prefault({}),
-  kafka: kafkaConfigSchema,
+  // A missing `kafka` section is validated as {} so the error names `kafka.brokers`, not the whole section.
+  kafka: z.preprocess((value) => value ?? {}, kafkaConfigSchema),
   otlp: z.strictObject({ endpoint: z.url("must be a URL like http://collector:4318").optional() }).prefault({}),
   shutdown: z
     .strictObject({ graceMs: z.number().int("must be an integer").positive("must be > 0").default(10000) })

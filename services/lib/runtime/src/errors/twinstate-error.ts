@@ -78,7 +78,7 @@ export class TwinstateError extends Error {
    */
   static from(value: unknown): TwinstateError {
     if (value instanceof TwinstateError) return value;
-    if (value instanceof Error) {
+    if (isErrorLike(value)) {
       const record = value as Error & { code?: unknown; retriable?: unknown; details?: unknown };
       if (value.name.startsWith("KafkaJS")) {
         return new TwinstateError("KAFKA", value.message, {
@@ -108,9 +108,17 @@ export class TwinstateError extends Error {
       code: this.code,
       message: this.message,
       details: this.details,
-      ...(this.cause instanceof Error ? { cause: `${this.cause.name}: ${this.cause.message}` } : {}),
+      ...(isErrorLike(this.cause) ? { cause: `${this.cause.name}: ${this.cause.message}` } : {}),
     };
   }
+}
+
+/** `instanceof Error`, also across realms (a DOMException, an error from a vm context or a worker). */
+function isErrorLike(value: unknown): value is Error {
+  if (value instanceof Error) return true;
+  if (typeof value !== "object" || value === null) return false;
+  const record = value as { name?: unknown; message?: unknown };
+  return typeof record.name === "string" && typeof record.message === "string";
 }
 
 function safeString(value: unknown): string {
