@@ -7,8 +7,10 @@ export { SerializationFormatError, SerializedModelMismatchError } from "./errors
 export { ExtendedKalmanFilter } from "./filters/extended-kalman-filter.ts";
 export { FilterBase } from "./filters/filter-base.ts";
 export { createFilterHealth, type FilterHealth } from "./filters/filter-health.ts";
+export type { FilterSnapshot, ParticleSnapshot } from "./filters/filter-snapshot.ts";
 export { GaussianFilter } from "./filters/gaussian-filter.ts";
 export { KalmanFilter } from "./filters/kalman-filter.ts";
+export { ParticleFilter, type ParticleFilterOptions, RESAMPLERS } from "./filters/particle-filter.ts";
 export {
   JulierSigmaPoints,
   MerweScaledSigmaPoints,
@@ -50,7 +52,30 @@ export { type FactorizationCounters, SpdFactorizer } from "./linalg/spd-factoriz
 export { symmetricEigen } from "./linalg/symmetric-eigen.ts";
 export type { MeasurementModel } from "./models/measurement-model.ts";
 export type { TransitionModel } from "./models/transition-model.ts";
+export { type CentralInterval, gaussianIntervals, weightedQuantile } from "./outputs/central-interval.ts";
+export { type ForecastOptions, type ForecastStep, forecast } from "./outputs/forecast.ts";
+export { type RunReading, runLogLikelihood } from "./outputs/run-log-likelihood.ts";
+export { Xoshiro128 } from "./random/xoshiro128.ts";
+export { multinomialResample } from "./resampling/multinomial-resample.ts";
+export { cumulativeSum, type Resampler, type ResamplerName, searchSortedLeft } from "./resampling/resampler.ts";
+export { residualResample } from "./resampling/residual-resample.ts";
+export { stratifiedResample } from "./resampling/stratified-resample.ts";
+export { systematicResample } from "./resampling/systematic-resample.ts";
+export {
+  deserializeFilter,
+  FILTER_FORMAT_VERSION,
+  type FilterModels,
+  type SerializableFilter,
+  serializeFilter,
+} from "./serialization/filter-serialization.ts";
+export { type RecordedRun, rtsSmooth, type SmoothedRun } from "./smoothing/rts-smoother.ts";
 export { chiSquareQuantile } from "./statistics/chi-square-quantile.ts";
 export { inverseRegularizedGamma, regularizedGamma } from "./statistics/incomplete-gamma.ts";
 export { logGamma } from "./statistics/log-gamma.ts";
 export { normalQuantile } from "./statistics/normal-quantile.ts";
+export {
+  type LagWindowEntry,
+  LagWindowFilter,
+  type LagWindowResult,
+  type TimedReading,
+} from "./time/lag-window-filter.ts";

@@ -2,7 +2,9 @@ import { FilterQuarantinedError } from "../errors/filter-quarantined-error.ts";
 import { InvalidFilterConfigError } from "../errors/invalid-filter-config-error.ts";
 import { allFinite } from "../linalg/matrix-elementwise.ts";
 import type { TransitionModel } from "../models/transition-model.ts";
-import { createFilterHealth, type FilterHealth } from "./filter-health.ts";
+import { type CentralInterval, gaussianIntervals } from "../outputs/central-interval.ts";
+import { createFilterHealth, FILTER_HEALTH_FIELDS, type FilterHealth } from "./filter-health.ts";
+import type { FilterSnapshot } from "./filter-snapshot.ts";
 import { SensorWorkspace } from "./sensor-workspace.ts";
 import type { GaussianFilterOptions, PredictResult, SensorConfig, StateFilter, UpdateResult } from "./state-filter.ts";
 import { FilterPredictResult, FilterUpdateResult } from "./step-results.ts";
@@ -46,8 +48,12 @@ export abstract class FilterBase implements StateFilter {
   protected readonly predictResult: FilterPredictResult;
   protected readonly updateResults: Map<string, FilterUpdateResult>;
 
+  /** The construction options (models and configuration), reused by `clone()`. */
+  protected readonly options: GaussianFilterOptions;
+
   constructor(options: GaussianFilterOptions) {
     const { transition, sensors, x0, P0, t0 } = options;
+    this.options = options;
     const n = transition.dimX;
     this.transition = transition;
     this.sensors = sensors;
@@ -137,8 +143,15 @@ export abstract class FilterBase implements StateFilter {
     return s;
   }
 
+  /** Central intervals per variable at each level: Gaussian mean ± Φ⁻¹((1+level)/2)·σ (PF: particle quantiles). */
+  intervals(levels: readonly number[]): CentralInterval[] {
+    return gaussianIntervals(this.mean(), this.std(), levels);
+  }
+
   predict(t: number, u?: Float64Array): PredictResult {
     const r = this.predictResult;
+    r.F = null;
+    r.Q = null;
     const reject = this.checkPredict(t, u);
     if (reject !== undefined) {
       this.health.rejected++;
@@ -249,6 +262,48 @@ export abstract class FilterBase implements StateFilter {
     this.tNow = t0;
     this.resetState(x0, P0);
   }
+
+  /** A deep copy of the complete mutable state; see {@link FilterSnapshot}. */
+  captureState(): FilterSnapshot {
+    const extra = this.captureExtra();
+    return {
+      t: this.tNow,
+      x: this.x.slice(),
+      P: this.P.slice(),
+      lastInput: this.lastInput.slice(),
+      logLikelihood: this.logLikelihood,
+      health: { ...this.health },
+      quarantine: this.quarantine === undefined ? undefined : { ...this.quarantine },
+      ...(extra === undefined ? {} : { particles: extra }),
+    };
+  }
+
+  /** Restores a state captured from a filter of the same class and configuration; continues bit-identically. */
+  restoreState(s: FilterSnapshot): void {
+    this.tNow = s.t;
+    this.x.set(s.x);
+    this.P.set(s.P);
+    this.lastInput.set(s.lastInput);
+    this.logLikelihood = s.logLikelihood;
+    for (const f of FILTER_HEALTH_FIELDS) this.health[f] = s.health[f];
+    this.quarantine = s.quarantine === undefined ? undefined : { ...s.quarantine };
+    this.restoreExtra(s);
+  }
+
+  /** An independent filter with the same models, configuration and state (forecasts, what-ifs). */
+  clone(): this {
+    const Ctor = this.constructor as new (options: GaussianFilterOptions) => this;
+    const copy = new Ctor(this.options);
+    copy.restoreState(this.captureState());
+    return copy;
+  }
+
+  /** Subclass state beyond x/P (the particle cloud). */
+  protected captureExtra(): FilterSnapshot["particles"] {
+    return undefined;
+  }
+
+  protected restoreExtra(_s: FilterSnapshot): void {}
 
   /** Re-initialises the state representation from a Gaussian. */
   protected abstract resetState(x0: Float64Array, P0: Float64Array): void;

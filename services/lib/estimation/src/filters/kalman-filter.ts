@@ -89,6 +89,8 @@ export class KalmanFilter extends GaussianFilter {
     const P = this.P;
     const Q = this.Q;
     for (let i = 0; i < n * n; i++) P[i] += Q[i];
+    this.predictResult.F = this.F;
+    this.predictResult.Q = this.Q;
     return this.finishStep();
   }
 

@@ -20,6 +20,9 @@ export class FilterPredictResult implements PredictResult {
   dt = 0;
   prior: GaussianMoments;
   predicted: GaussianMoments;
+  /** (E)KF only: the transition Jacobian F and process noise Q of this step (for RTS smoothing). */
+  F: Float64Array | null = null;
+  Q: Float64Array | null = null;
 
   constructor(prior: GaussianMoments, predicted: GaussianMoments) {
     this.prior = prior;
@@ -31,6 +34,8 @@ export class FilterPredictResult implements PredictResult {
     c.status = this.status;
     c.t = this.t;
     c.dt = this.dt;
+    c.F = copyOrNull(this.F);
+    c.Q = copyOrNull(this.Q);
     return c;
   }
 }

@@ -1,0 +1,85 @@
+/**
+ * Seedable, serializable pseudo-random generator: xoshiro128** (Blackman & Vigna 2018) with 53-bit uniform
+ * doubles and Box–Muller normals.
+ *
+ * Why not Math.random: estimates must be reproducible (same seed and inputs ⇒ bit-identical particle
+ * clouds) and the generator state must travel with the filter state through serialization. The whole state
+ * is 4 uint32 words plus the cached second Box–Muller normal.
+ */
+export class Xoshiro128 {
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+  private hasSpare = false;
+  private spare = 0;
+
+  constructor(seed: number) {
+    // splitmix32 expands the seed into a non-zero state.
+    let z = seed >>> 0;
+    const next = (): number => {
+      z = (z + 0x9e3779b9) >>> 0;
+      let t = z;
+      t = Math.imul(t ^ (t >>> 16), 0x21f0aaad);
+      t = Math.imul(t ^ (t >>> 15), 0x735a2d97);
+      return (t ^ (t >>> 15)) >>> 0;
+    };
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** Next uint32. */
+  nextUint32(): number {
+    const s1 = this.s1;
+    const m = Math.imul(s1, 5);
+    const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+    const t = s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = (this.s3 << 11) | (this.s3 >>> 21);
+    return result;
+  }
+
+  /** Uniform double in [0, 1) with 53 random bits. */
+  nextFloat(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** Standard normal N(0, 1) by Box–Muller (z₀ = r cos θ, z₁ = r sin θ, r = √(−2 ln u₁), θ = 2π u₂). */
+  nextNormal(): number {
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
+    }
+    const u1 = 1 - this.nextFloat();
+    const u2 = this.nextFloat();
+    const r = Math.sqrt(-2 * Math.log(u1));
+    const theta = 2 * Math.PI * u2;
+    this.spare = r * Math.sin(theta);
+    this.hasSpare = true;
+    return r * Math.cos(theta);
+  }
+
+  /** The complete generator state: [s0, s1, s2, s3] words, whether a normal is cached, and that normal. */
+  getState(): { words: Uint32Array; hasSpare: boolean; spare: number } {
+    return { words: Uint32Array.of(this.s0, this.s1, this.s2, this.s3), hasSpare: this.hasSpare, spare: this.spare };
+  }
+
+  /** Restores a state from {@link getState}; the generator then continues bit-identically. */
+  setState(state: { words: Uint32Array; hasSpare: boolean; spare: number }): void {
+    this.s0 = state.words[0] as number;
+    this.s1 = state.words[1] as number;
+    this.s2 = state.words[2] as number;
+    this.s3 = state.words[3] as number;
+    this.hasSpare = state.hasSpare;
+    this.spare = state.spare;
+  }
+}
