@@ -1,0 +1,484 @@
+import { create } from "@bufbuild/protobuf";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { chiSquareQuantile, type StateFilter, type UpdateResult } from "@twinstate/estimation";
+import {
+  EstimateStatus,
+  InnovationSchema,
+  Quality,
+  type StateEstimate,
+  StateEstimateSchema,
+  type TwinCheckpoint,
+  TwinCheckpointSchema,
+  type ValidatedReading,
+} from "@twinstate/proto";
+import type { DefinitionCatalog, ResolvedBinding } from "../definitions/definition-catalog.ts";
+import type { TwinClass } from "../definitions/twin-class.ts";
+import type { AssetBindingDocument } from "../definitions/twin-definition-schema.ts";
+import { secondsToTimestamp, timestampToSeconds } from "./event-time.ts";
+import { allNumbersFinite, gaussianIntervals, marginalStd, packUpper } from "./gaussian-summary.ts";
+import {
+  applySnapshot,
+  canonicalJson,
+  decodeTwinState,
+  encodeTwinState,
+  quarantineFilter,
+  TWIN_STATE_FORMAT_VERSION,
+} from "./twin-state-codec.ts";
+
+/** Where a reading came from in telemetry.valid.v1 (recorded in checkpoints); -1/-1n offline. */
+export interface InputPosition {
+  readonly partition: number;
+  readonly offset: bigint;
+}
+
+/** One asset's live twin. */
+export interface Twin {
+  readonly key: string;
+  readonly tenant: string;
+  readonly asset: string;
+  readonly twinClass: TwinClass;
+  readonly parameters: Readonly<Record<string, number>>;
+  readonly bindingFingerprint: string;
+  readonly filter: StateFilter;
+  /** Last good mean and covariance (what a quarantined twin reports). */
+  lastX: Float64Array;
+  lastP: Float64Array;
+  sequence: bigint;
+  inputPartition: number;
+  lastInputOffset: bigint;
+  lastEventTime: Timestamp | undefined;
+  /** Latest estimate this engine produced for the twin (not checkpointed). */
+  latest: StateEstimate | undefined;
+}
+
+/** Options of {@link TwinEngine}. */
+export interface TwinEngineOptions {
+  /** Wall clock for TwinCheckpoint.checkpointed_at (ms); the only non-deterministic field, never in estimates. */
+  readonly now?: () => number;
+}
+
+/** A twin could not be restored or queried because its class version is unknown to this worker. */
+export class UnknownTwinClassError extends Error {
+  readonly code = "UNKNOWN_TWIN_CLASS";
+  constructor(message: string) {
+    super(message);
+    this.name = "UnknownTwinClassError";
+  }
+}
+
+const UNKNOWN_SENSOR = "UNKNOWN_SENSOR";
+
+/** Fingerprint of what a binding decides about a twin: class, resolved version, parameters, initial state. */
+function fingerprintOf(resolved: ResolvedBinding): string {
+  const b = resolved.binding;
+  return canonicalJson({
+    c: resolved.twinClass.id,
+    v: resolved.twinClass.version,
+    p: b.parameters,
+    m: b.initial.mean,
+    s: b.initial.std,
+  });
+}
+
+function measuredValue(reading: ValidatedReading): Float64Array | undefined {
+  const v = reading.reading?.value;
+  if (v === undefined) return undefined;
+  if (v.case === "scalar") return Float64Array.of(v.value);
+  if (v.case === "vector") return Float64Array.from(v.value.components);
+  return undefined;
+}
+
+/**
+ * The per-asset twins of one worker and the one code path that turns a validated reading into an estimate.
+ *
+ * Pure (no I/O, no clock in estimates): the service, the replay CLI and the tests all run exactly this, so
+ * the same readings in the same order give bit-identical estimates (invariant 3), whether or not the twins
+ * were checkpointed and restored in between. Per reading: resolve the asset's binding (creating the twin on
+ * its first reading at the reading's event time, re-creating it when the binding changed); predict to the
+ * event time; update with the named sensor (or hold a new control input). Status:
+ * - OK: assimilated (or an input reading applied);
+ * - GATED: nis above the sensor's gate, the estimate is the prediction;
+ * - REJECTED: unusable reading (unknown/unbound asset, unknown sensor, unit mismatch, bad quality, time
+ *   going backwards or jumping more than maxDt, wrong dimension), the estimate is the previous one;
+ * - QUARANTINED: the twin's numbers went bad (the library's guard, or this engine's check that every
+ *   published number is finite); it reports its last good state until re-bound (invariant 4).
+ */
+export class TwinEngine {
+  readonly catalog: DefinitionCatalog;
+  readonly #twins = new Map<string, Twin>();
+  readonly #now: () => number;
+
+  constructor(catalog: DefinitionCatalog, options: TwinEngineOptions = {}) {
+    this.catalog = catalog;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The twin of "tenant/asset", or undefined. */
+  get(key: string): Twin | undefined {
+    return this.#twins.get(key);
+  }
+
+  /** Every live twin. */
+  twins(): IterableIterator<Twin> {
+    return this.#twins.values();
+  }
+
+  /** Number of live twins. */
+  get size(): number {
+    return this.#twins.size;
+  }
+
+  /** Forgets twins (revoked partitions): `keep` false drops the twin. */
+  retain(keep: (twin: Twin) => boolean): number {
+    let dropped = 0;
+    for (const [key, twin] of this.#twins) {
+      if (!keep(twin)) {
+        this.#twins.delete(key);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /** Assimilates one valid reading and returns the one estimate it produces (never with NaN or Inf). */
+  process(reading: ValidatedReading, position: InputPosition = { partition: -1, offset: -1n }): StateEstimate {
+    const r = reading.reading;
+    const tenant = r?.tenant ?? "";
+    const asset = r?.asset ?? "";
+    const key = `${tenant}/${asset}`;
+    const eventTime = r?.eventTime;
+    const resolved = this.catalog.resolve(key);
+    if (resolved === undefined || eventTime === undefined) {
+      // No twin to speak for: still one estimate per valid reading (exactly-once accounting), rejected.
+      const reason =
+        eventTime === undefined ? "NO_EVENT_TIME: reading has no event time" : `UNBOUND_ASSET: no binding for ${key}`;
+      const existing = this.#twins.get(key);
+      if (existing !== undefined) return this.#rejected(existing, reading, position, reason);
+      return create(StateEstimateSchema, {
+        tenant,
+        asset,
+        status: EstimateStatus.REJECTED,
+        statusReason: reason,
+        ...(eventTime === undefined ? {} : { eventTime }),
+        ...(reading.ingestionTime === undefined ? {} : { ingestionTime: reading.ingestionTime }),
+      });
+    }
+    const t = timestampToSeconds(eventTime);
+    let twin = this.#twins.get(key);
+    const fingerprint = fingerprintOf(resolved);
+    if (twin === undefined || twin.bindingFingerprint !== fingerprint) {
+      twin = this.#createTwin(key, tenant, asset, resolved, fingerprint, t, twin);
+      this.#twins.set(key, twin);
+    }
+    const filter = twin.filter;
+    const sensor = r?.sensor ?? "";
+    const tc = twin.twinClass;
+
+    if (filter.quarantine !== undefined) {
+      return this.#quarantined(twin, reading, position, filter.quarantine.reason);
+    }
+    const inputIndex = tc.inputSensors.get(sensor);
+    const isMeasurement = Object.hasOwn(tc.sensors, sensor);
+    if (inputIndex === undefined && !isMeasurement) {
+      return this.#rejected(twin, reading, position, `${UNKNOWN_SENSOR}: sensor "${sensor}" is not in ${tc.key}`);
+    }
+    const z = measuredValue(reading);
+    if (z === undefined) return this.#rejected(twin, reading, position, "NO_VALUE: reading has no value");
+    if (r?.quality === Quality.BAD) {
+      return this.#rejected(twin, reading, position, "BAD_QUALITY: the source flagged the value as bad");
+    }
+    if (isMeasurement) {
+      const unit = tc.sensorUnits.get(sensor);
+      const got = reading.canonicalUnit !== "" ? reading.canonicalUnit : (r?.unit ?? "");
+      if (unit !== got) {
+        return this.#rejected(
+          twin,
+          reading,
+          position,
+          `UNIT_MISMATCH: sensor "${sensor}" is in ${unit}, reading in ${got}`,
+        );
+      }
+    }
+
+    const predicted = filter.predict(t);
+    if (predicted.status.kind === "rejected") {
+      if (predicted.status.reason === "NUMERICAL_FAILURE") {
+        return this.#quarantined(twin, reading, position, `${predicted.status.reason}: ${predicted.status.message}`);
+      }
+      return this.#rejected(twin, reading, position, `${predicted.status.reason}: ${predicted.status.message}`);
+    }
+
+    if (inputIndex !== undefined) {
+      if (z.length !== 1) {
+        return this.#rejected(twin, reading, position, `DIMENSION_MISMATCH: input sensor "${sensor}" needs a scalar`);
+      }
+      const u = filter.lastInput.slice();
+      u[inputIndex] = z[0] as number;
+      const held = filter.predict(t, u);
+      if (held.status.kind === "rejected") {
+        return this.#rejected(twin, reading, position, `${held.status.reason}: ${held.status.message}`);
+      }
+      return this.#publish(twin, reading, position, EstimateStatus.OK, "", undefined);
+    }
+
+    const updated = filter.update(sensor, z);
+    const status = updated.status;
+    if (status.kind === "accepted") return this.#publish(twin, reading, position, EstimateStatus.OK, "", updated);
+    if (status.kind === "gated") {
+      const reason = `NIS_GATE: nis ${updated.nis} > ${status.threshold}`;
+      return this.#publish(twin, reading, position, EstimateStatus.GATED, reason, updated);
+    }
+    if (status.reason === "NUMERICAL_FAILURE" || status.reason === "QUARANTINED") {
+      return this.#quarantined(twin, reading, position, `${status.reason}: ${status.message}`);
+    }
+    // The reading was refused after the predict: the estimate is the prediction to its event time.
+    return this.#publish(
+      twin,
+      reading,
+      position,
+      EstimateStatus.REJECTED,
+      `${status.reason}: ${status.message}`,
+      undefined,
+    );
+  }
+
+  /** The changelog record of a twin: its exact state and bookkeeping (key "tenant/asset" in twin.state.v1). */
+  checkpoint(key: string): TwinCheckpoint {
+    const twin = this.#twins.get(key);
+    if (twin === undefined) throw new Error(`no twin ${key}`);
+    const f = twin.filter;
+    // A healthy twin's exact state is the filter's; a quarantined filter refuses to give it, and reports
+    // its last good state, which is what a restored twin must report too.
+    const quarantined = f.quarantine !== undefined;
+    const state = encodeTwinState({
+      kind: f.kind,
+      t: f.t,
+      x: quarantined ? twin.lastX : f.mean(),
+      P: quarantined ? twin.lastP : f.covariance(),
+      lastInput: f.lastInput,
+      logLikelihood: f.logLikelihood,
+      health: f.health,
+      quarantine: f.quarantine,
+      parameters: twin.parameters,
+      bindingFingerprint: twin.bindingFingerprint,
+    });
+    return create(TwinCheckpointSchema, {
+      tenant: twin.tenant,
+      asset: twin.asset,
+      twinClassId: twin.twinClass.id,
+      twinClassVersion: twin.twinClass.version,
+      formatVersion: TWIN_STATE_FORMAT_VERSION,
+      state,
+      inputPartition: twin.inputPartition,
+      lastInputOffset: twin.lastInputOffset,
+      lastSequence: twin.sequence,
+      ...(twin.lastEventTime === undefined ? {} : { lastEventTime: twin.lastEventTime }),
+      checkpointedAt: secondsToTimestamp(this.#now() / 1000),
+    });
+  }
+
+  /**
+   * Replaces (or creates) a twin from its changelog record, exactly as it was when checkpointed.
+   * @throws UnknownTwinClassError when the class version is unknown here; TwinStateFormatError on bad bytes
+   */
+  restore(checkpoint: TwinCheckpoint): Twin {
+    const twinClass = this.catalog.getClass(checkpoint.twinClassId, checkpoint.twinClassVersion);
+    if (twinClass === undefined || checkpoint.twinClassVersion === 0) {
+      throw new UnknownTwinClassError(
+        `checkpoint of ${checkpoint.tenant}/${checkpoint.asset} needs ${checkpoint.twinClassId} v${checkpoint.twinClassVersion}`,
+      );
+    }
+    const snapshot = decodeTwinState(checkpoint.state, checkpoint.formatVersion);
+    const key = `${checkpoint.tenant}/${checkpoint.asset}`;
+    const source = `checkpoint ${key}`;
+    const filter = twinClass.createFilterFrom(
+      twinClass.transitionWith(snapshot.parameters, source),
+      snapshot.x,
+      snapshot.P,
+      snapshot.t,
+      source,
+    );
+    applySnapshot(filter, snapshot);
+    const twin: Twin = {
+      key,
+      tenant: checkpoint.tenant,
+      asset: checkpoint.asset,
+      twinClass,
+      parameters: snapshot.parameters,
+      bindingFingerprint: snapshot.bindingFingerprint,
+      filter,
+      lastX: snapshot.x,
+      lastP: snapshot.P,
+      sequence: checkpoint.lastSequence,
+      inputPartition: checkpoint.inputPartition,
+      lastInputOffset: checkpoint.lastInputOffset,
+      lastEventTime: checkpoint.lastEventTime,
+      latest: undefined,
+    };
+    this.#twins.set(key, twin);
+    return twin;
+  }
+
+  #createTwin(
+    key: string,
+    tenant: string,
+    asset: string,
+    resolved: ResolvedBinding,
+    fingerprint: string,
+    t: number,
+    previous: Twin | undefined,
+  ): Twin {
+    const { twinClass, binding } = resolved;
+    const source = `binding ${key}`;
+    const overrides = bindingOverrides(binding);
+    let filter: StateFilter;
+    let t0 = t;
+    if (previous !== undefined) {
+      // Re-binding: keep the estimate when the state layout is the same, at the twin's current time.
+      t0 = Math.min(previous.filter.t, t);
+      const sameState =
+        previous.twinClass.stateNames.length === twinClass.stateNames.length &&
+        previous.twinClass.stateNames.every((n, i) => n === twinClass.stateNames[i]);
+      filter = sameState
+        ? twinClass.createFilterFrom(
+            twinClass.transitionWith(binding.parameters, source),
+            previous.lastX,
+            previous.lastP,
+            t0,
+            source,
+          )
+        : twinClass.createFilter(t0, overrides, source);
+    } else {
+      filter = twinClass.createFilter(t0, overrides, source);
+    }
+    if (twinClass.defaultInput.length > 0) filter.predict(t0, twinClass.defaultInput);
+    return {
+      key,
+      tenant,
+      asset,
+      twinClass,
+      parameters: binding.parameters,
+      bindingFingerprint: fingerprint,
+      filter,
+      lastX: filter.mean(),
+      lastP: filter.covariance(),
+      sequence: previous?.sequence ?? 0n,
+      inputPartition: previous?.inputPartition ?? -1,
+      lastInputOffset: previous?.lastInputOffset ?? -1n,
+      lastEventTime: previous?.lastEventTime,
+      latest: previous?.latest,
+    };
+  }
+
+  #advance(twin: Twin, reading: ValidatedReading, position: InputPosition): bigint {
+    twin.sequence += 1n;
+    twin.inputPartition = position.partition;
+    twin.lastInputOffset = position.offset;
+    twin.lastEventTime = reading.reading?.eventTime;
+    return twin.sequence;
+  }
+
+  #rejected(twin: Twin, reading: ValidatedReading, position: InputPosition, reason: string): StateEstimate {
+    if (twin.filter.quarantine !== undefined) {
+      return this.#emit(twin, reading, position, EstimateStatus.REJECTED, reason, twin.lastX, twin.lastP, undefined);
+    }
+    return this.#publish(twin, reading, position, EstimateStatus.REJECTED, reason, undefined);
+  }
+
+  #quarantined(twin: Twin, reading: ValidatedReading, position: InputPosition, reason: string): StateEstimate {
+    if (twin.filter.quarantine === undefined) quarantineFilter(twin.filter, reason);
+    return this.#emit(twin, reading, position, EstimateStatus.QUARANTINED, reason, twin.lastX, twin.lastP, undefined);
+  }
+
+  /** Publishes the filter's current state; a non-finite number anywhere quarantines the twin instead. */
+  #publish(
+    twin: Twin,
+    reading: ValidatedReading,
+    position: InputPosition,
+    status: EstimateStatus,
+    reason: string,
+    update: UpdateResult | undefined,
+  ): StateEstimate {
+    const x = twin.filter.mean();
+    const P = twin.filter.covariance();
+    const innovationOk =
+      update === undefined ||
+      update.y === null ||
+      allNumbersFinite(update.y, update.S ?? [], [update.nis ?? 0, update.logLikelihood ?? 0]);
+    if (!allNumbersFinite(x, P) || !innovationOk) {
+      return this.#quarantined(twin, reading, position, "NON_FINITE_OUTPUT: the estimate had a NaN or Inf");
+    }
+    twin.lastX = x;
+    twin.lastP = P;
+    return this.#emit(twin, reading, position, status, reason, x, P, update);
+  }
+
+  #emit(
+    twin: Twin,
+    reading: ValidatedReading,
+    position: InputPosition,
+    status: EstimateStatus,
+    statusReason: string,
+    x: Float64Array,
+    P: Float64Array,
+    update: UpdateResult | undefined,
+  ): StateEstimate {
+    const sequence = this.#advance(twin, reading, position);
+    const tc = twin.twinClass;
+    const n = tc.stateNames.length;
+    const stdDev = marginalStd(P, n);
+    const gated = update?.status.kind === "gated";
+    const innovation =
+      update === undefined || update.y === null || update.S === null
+        ? undefined
+        : create(InnovationSchema, {
+            sensor: update.sensor,
+            residual: Array.from(update.y),
+            covariance: packUpper(update.S, update.y.length),
+            nis: update.nis ?? 0,
+            gated,
+            gateThreshold:
+              update.status.kind === "gated"
+                ? update.status.threshold
+                : gateThresholdOf(twin, update.sensor, update.y.length),
+          });
+    const estimate = create(StateEstimateSchema, {
+      tenant: twin.tenant,
+      asset: twin.asset,
+      twinClassId: tc.id,
+      twinClassVersion: tc.version,
+      variableNames: [...tc.stateNames],
+      mean: Array.from(x),
+      covariance: packUpper(P, n),
+      stdDev,
+      intervals: gaussianIntervals(x, stdDev, tc.document.forecast.levels),
+      logLikelihood: status === EstimateStatus.OK && update !== undefined ? (update.logLikelihood ?? 0) : 0,
+      status,
+      statusReason,
+      sequence,
+      ...(reading.reading?.eventTime === undefined ? {} : { eventTime: reading.reading.eventTime }),
+      ...(reading.ingestionTime === undefined ? {} : { ingestionTime: reading.ingestionTime }),
+      ...(innovation === undefined ? {} : { innovation }),
+    });
+    twin.latest = estimate;
+    return estimate;
+  }
+}
+
+/**
+ * The gate threshold of a sensor, χ²⁻¹(probability; m), or 0 when it has no gate (Innovation.gate_threshold).
+ * The same library function the filter gates with, so the value is the one nis was compared against.
+ */
+function gateThresholdOf(twin: Twin, sensor: string, m: number): number {
+  const p = twin.twinClass.sensors[sensor]?.gate?.probability;
+  return p === undefined ? 0 : chiSquareQuantile(p, m);
+}
+
+/** The binding's overrides in the form TwinClass takes. */
+export function bindingOverrides(binding: AssetBindingDocument): {
+  initialMean: Readonly<Record<string, number>>;
+  initialStd: Readonly<Record<string, number>>;
+  parameters: Readonly<Record<string, number>>;
+} {
+  return { initialMean: binding.initial.mean, initialStd: binding.initial.std, parameters: binding.parameters };
+}
