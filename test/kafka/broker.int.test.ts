@@ -6,7 +6,14 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { type Admin, type Consumer, Kafka, type KafkaMessage, logLevel } from "kafkajs";
-import { ensureTopics, topicSpecs } from "../../services/lib/runtime/src/kafka/topics.ts";
+import {
+  DEFAULT_KEYED_PARTITIONS,
+  ensureTopics,
+  TopicMismatchError,
+  Topics,
+  topicSpecs,
+  waitForTopicLeaders,
+} from "../../services/lib/runtime/src/kafka/topics.ts";
 import { integrationBrokers } from "../broker.ts";
 
 /** Per-test limit: the integration project's testTimeout is not applied per project by jest 30. */
@@ -30,7 +37,8 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
 /** Creates a scratch topic for one test (auto-creation is off on the project's broker). */
 async function scratchTopic(suffix: string, partitions: number): Promise<string> {
   const topic = `it.${run}.${suffix}`;
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: false });
+  await waitForTopicLeaders(admin, [topic], 30_000);
   return topic;
 }
 
@@ -109,7 +117,54 @@ describe("project topics", () => {
   test(
     "ensureTopics reports an existing topic whose partition count differs",
     async () => {
-      await expect(ensureTopics(admin, { keyedPartitions: 5 })).rejects.toMatchObject({ code: "TOPIC_MISMATCH" });
+      const mismatch = ensureTopics(admin, { keyedPartitions: 5 });
+      await expect(mismatch).rejects.toBeInstanceOf(TopicMismatchError);
+      await expect(mismatch).rejects.toMatchObject({
+        code: "FAILED_PRECONDITION",
+        mismatches: expect.arrayContaining([
+          { topic: Topics.twinState, property: "partitions", expected: "5", actual: String(DEFAULT_KEYED_PARTITIONS) },
+        ]),
+      });
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "ensureTopics reports an existing topic whose cleanup policy differs",
+    async () => {
+      // Legacy AlterConfigs (all kafkajs has) replaces a topic's whole config set: restore the declared one.
+      const spec = topicSpecs().find((s) => s.name === Topics.twinAlerts)!;
+      const declared = { ...spec.configs, "min.insync.replicas": "1" };
+      const setConfigs = async (configs: Record<string, string>) => {
+        await admin.alterConfigs({
+          validateOnly: false,
+          resources: [
+            {
+              type: 2,
+              name: spec.name,
+              configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
+            },
+          ],
+        });
+        // The broker applies config records from the metadata log a moment after the controller accepts them.
+        await waitFor("the config change", async () => {
+          const { resources } = await admin.describeConfigs({
+            includeSynonyms: false,
+            resources: [{ type: 2, name: spec.name, configNames: ["cleanup.policy"] }],
+          });
+          return resources[0]?.configEntries[0]?.configValue === configs["cleanup.policy"];
+        });
+      };
+      await setConfigs({ ...declared, "cleanup.policy": "compact" });
+      try {
+        await expect(ensureTopics(admin)).rejects.toMatchObject({
+          code: "FAILED_PRECONDITION",
+          mismatches: [{ topic: spec.name, property: "cleanup.policy", expected: "delete", actual: "compact" }],
+        });
+      } finally {
+        await setConfigs(declared);
+      }
+      await expect(ensureTopics(admin)).resolves.toMatchObject({ created: [] });
     },
     TEST_TIMEOUT_MS,
   );

@@ -64,6 +64,6 @@ describe("topic layout", () => {
         return error;
       }
     })();
-    expect(thrown).toMatchObject({ code: "INVALID_TOPIC_LAYOUT" });
+    expect(thrown).toMatchObject({ code: "INVALID_CONFIG", retriable: false });
   });
 });

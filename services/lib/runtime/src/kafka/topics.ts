@@ -8,6 +8,7 @@
  * the latest state per key and must never be time-deleted, so their cleanup policy is checked, not assumed.
  */
 import type { Admin, ITopicConfig } from "kafkajs";
+import { TwinstateError } from "../errors/twinstate-error.ts";
 
 /** Names of every topic, by role: use these constants, never string literals, in services and tests. */
 export const Topics = {
@@ -119,12 +120,14 @@ const declarations: ReadonlyArray<{
   { role: "ingestContracts", keyed: false, cleanupPolicy: "compact", configs: compactedConfigs },
 ];
 
-/** Thrown when layout options are not usable (a partition count or replication factor below 1). */
-export class InvalidTopicLayoutError extends Error {
-  readonly code = "INVALID_TOPIC_LAYOUT";
-  constructor(message: string) {
-    super(message);
-    this.name = "InvalidTopicLayoutError";
+/**
+ * Thrown when layout options are not usable (a partition count or replication factor that is not an
+ * integer >= 1); they come from configuration, so the code is `INVALID_CONFIG`.
+ */
+export class InvalidTopicLayoutError extends TwinstateError {
+  declare readonly code: "INVALID_CONFIG";
+  constructor(message: string, details: Readonly<Record<string, unknown>>) {
+    super("INVALID_CONFIG", message, { details, retriable: false });
   }
 }
 
@@ -144,25 +147,27 @@ export interface TopicMismatch {
  * Thrown by `ensureTopics` when existing topics differ from their specs in partition count or cleanup
  * policy. Neither is fixed automatically: adding partitions moves keys between partitions (breaking
  * per-asset order and changelog co-partitioning) and a changed cleanup policy may already have lost state,
- * so an operator has to decide.
+ * so an operator has to decide. Code `FAILED_PRECONDITION`.
  */
-export class TopicMismatchError extends Error {
-  readonly code = "TOPIC_MISMATCH";
+export class TopicMismatchError extends TwinstateError {
+  declare readonly code: "FAILED_PRECONDITION";
+  /** Every difference found, one entry per topic and property. */
   readonly mismatches: readonly TopicMismatch[];
   constructor(mismatches: readonly TopicMismatch[]) {
     super(
+      "FAILED_PRECONDITION",
       `existing Kafka topics differ from their declaration: ${mismatches
         .map((m) => `${m.topic} ${m.property} is ${m.actual}, expected ${m.expected}`)
         .join("; ")}`,
+      { details: { mismatches }, retriable: false },
     );
-    this.name = "TopicMismatchError";
     this.mismatches = mismatches;
   }
 }
 
 function positiveInteger(value: number, what: string): number {
   if (!Number.isInteger(value) || value < 1) {
-    throw new InvalidTopicLayoutError(`${what} must be an integer >= 1, got ${value}`);
+    throw new InvalidTopicLayoutError(`${what} must be an integer >= 1, got ${value}`, { [what]: value });
   }
   return value;
 }
@@ -208,12 +213,33 @@ function policySet(value: string): string {
     .join(",");
 }
 
-async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs: number): Promise<void> {
+/** kafkajs error types that mean "the broker has not applied the new topic's metadata yet". */
+const NOT_YET_VISIBLE = new Set(["UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILABLE"]);
+
+/**
+ * Waits until every partition of `topics` has a leader in the broker's metadata.
+ *
+ * Why not kafkajs `createTopics({ waitForLeaders: true })`: it retries only LEADER_NOT_AVAILABLE, but a KRaft
+ * broker answers UNKNOWN_TOPIC_OR_PARTITION for a topic the controller created and the broker has not yet
+ * replayed, so that wait fails now and then right after creation (seen with Kafka 4.1.2).
+ *
+ * @throws Error when the leaders are not there within `timeoutMs`
+ */
+export async function waitForTopicLeaders(admin: Admin, topics: readonly string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let last = "no metadata yet";
   for (;;) {
-    const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
-    if (metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for leaders of ${topics.join(", ")}`);
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const leaderless = metadata.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
+      if (leaderless.length === 0 && metadata.length === topics.length) return;
+      last = `no leader yet for ${leaderless.map((t) => t.name).join(", ")}`;
+    } catch (error) {
+      const type = (error as { type?: unknown }).type;
+      if (typeof type !== "string" || !NOT_YET_VISIBLE.has(type)) throw error;
+      last = type;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for leaders of ${topics.join(", ")}: ${last}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -243,16 +269,15 @@ export async function ensureTopics(admin: Admin, options: EnsureTopicsOptions = 
         "min.insync.replicas": String(Math.max(1, replicationFactor - 1)),
       }).map(([name, value]) => ({ name, value })),
     }));
-    // Returns false when every missing topic was created meanwhile by someone else (TOPIC_ALREADY_EXISTS);
-    // kafkajs then skips its wait for leaders, so wait here.
-    const createdAll = await admin.createTopics({ topics, waitForLeaders: true, timeout: timeoutMs });
+    // false: every missing topic was created meanwhile by a concurrent caller (TOPIC_ALREADY_EXISTS).
+    // Leaders are awaited here rather than by kafkajs (see waitForTopicLeaders).
+    const createdAll = await admin.createTopics({ topics, waitForLeaders: false, timeout: timeoutMs });
     if (createdAll) created = missing.map((s) => s.name);
-    else
-      await waitForLeaders(
-        admin,
-        missing.map((s) => s.name),
-        timeoutMs,
-      );
+    await waitForTopicLeaders(
+      admin,
+      missing.map((s) => s.name),
+      timeoutMs,
+    );
   }
 
   const names = specs.map((s) => s.name);
