@@ -1,8 +1,7 @@
 import { type DescFile, toBinary } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
-import { loadSync } from "@grpc/proto-loader";
 import { ReflectionService } from "@grpc/reflection";
-import { protoPath as healthProtoPath } from "grpc-health-check";
+import { healthFileDescriptor } from "./health-file-descriptor.ts";
 
 type ReflectionPackage = ConstructorParameters<typeof ReflectionService>[0];
 
@@ -41,11 +40,8 @@ export function createReflectionService(files: Iterable<DescFile>): ReflectionSe
       fileDescriptorProtos: [Buffer.from(toBinary(FileDescriptorProtoSchema, file.proto))],
     };
   }
-  const health = loadSync(healthProtoPath, { keepCase: true });
-  for (const [name, value] of Object.entries(health)) {
-    if ("fileDescriptorProtos" in value && Array.isArray(value.fileDescriptorProtos)) {
-      definition[`health:${name}`] = { fileDescriptorProtos: value.fileDescriptorProtos };
-    }
-  }
+  definition[`file:${healthFileDescriptor.name}`] = {
+    fileDescriptorProtos: [Buffer.from(toBinary(FileDescriptorProtoSchema, healthFileDescriptor))],
+  };
   return new ReflectionService(definition as unknown as ReflectionPackage);
 }

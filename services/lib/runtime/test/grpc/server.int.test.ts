@@ -168,6 +168,7 @@ describe("GrpcServer reflection", () => {
       stream.write({ list_services: "*" });
       stream.write({ file_containing_symbol: "twinstate.twin.v1.TwinService" });
       stream.write({ file_containing_symbol: "no.such.Symbol" });
+      stream.write({ file_containing_symbol: "grpc.health.v1.Health" });
       stream.end();
       await done;
       client.close();
@@ -205,6 +206,20 @@ describe("GrpcServer reflection", () => {
       expect(registry.getMessage("twinstate.twin.v1.StateEstimate")?.field.covariance.fieldKind).toBe("list");
 
       expect(responses[2].error_response?.error_code).toBe(grpc.status.NOT_FOUND);
+
+      const healthFiles = (responses[3].file_descriptor_response?.file_descriptor_proto ?? []).map((bytes) =>
+        fromBinary(FileDescriptorProtoSchema, bytes),
+      );
+      expect(healthFiles.map((file) => file.name)).toEqual(["grpc/health/v1/health.proto"]);
+      const health = createFileRegistry(create(FileDescriptorSetSchema, { file: healthFiles }));
+      expect(Object.keys(health.getService("grpc.health.v1.Health")?.method ?? {}).sort()).toEqual([
+        "check",
+        "list",
+        "watch",
+      ]);
+      const statuses = health.getMessage("grpc.health.v1.HealthListResponse")?.field.statuses;
+      expect(statuses?.fieldKind).toBe("map");
+      expect(statuses?.message?.typeName).toBe("grpc.health.v1.HealthCheckResponse");
     });
   }
 });
