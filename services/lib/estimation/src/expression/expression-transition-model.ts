@@ -1,7 +1,9 @@
 import { ContinuousDiscretizer, type DiscretizationMethod } from "../models/builtin/continuous-discretizer.ts";
+import { DiscreteStepCache } from "../models/builtin/discrete-step-cache.ts";
 import { ModelParameterError } from "../models/builtin/model-parameter-error.ts";
 import { checkParameter } from "../models/builtin/parameter-rules.ts";
 import type { TransitionModel } from "../models/transition-model.ts";
+import { compileDiscreteStep } from "./compile-discrete-step.ts";
 import { type CompiledVectorFunction, compileExpressions, type VariableLayout } from "./compile-expressions.ts";
 import { checkDeclaredNames, type VariableDeclaration } from "./declared-names.ts";
 import { differentiateExpression } from "./differentiate-expression.ts";
@@ -49,7 +51,12 @@ interface CompiledTransition {
   readonly method: DiscretizationMethod;
   readonly substeps: number;
   readonly maxStep: number;
+  /** Specialized discrete-step kernels (null above {@link MAX_UNROLLED_STATES} states). */
+  readonly kernels: ReturnType<typeof compileDiscreteStep> | null;
 }
+
+/** Largest state dimension for which the discrete step is generated unrolled (code grows as n³). */
+const MAX_UNROLLED_STATES = 12;
 
 const PROCESS_NOISE = "processNoise.";
 
@@ -60,7 +67,8 @@ const PROCESS_NOISE = "processNoise.";
  * allowed), differentiated symbolically to G = ∂g/∂x, simplified, and both compiled to allocation-free
  * JavaScript functions. The discrete map f(x, dt, u) is `substeps` Euler or RK4 steps with u held
  * constant; its Jacobian is the exact chain-rule derivative through those substeps
- * (see {@link ContinuousDiscretizer}). Q(dt) = diag(q)·dt.
+ * (see {@link ContinuousDiscretizer}). Up to 12 states the whole step is generated as one specialized
+ * kernel ({@link compileDiscreteStep}); larger models use the generic discretizer. Q(dt) = diag(q)·dt.
  *
  * `parameters` holds the declared parameters and `processNoise.<state>` densities; `withParameters`
  * returns a copy sharing the compiled code. `linear` is true when no entry of G depends on the state.
@@ -76,7 +84,9 @@ export class ExpressionTransitionModel implements TransitionModel {
   readonly #compiled: CompiledTransition;
   readonly #p: Float64Array;
   readonly #q: Float64Array;
-  readonly #discretizer: ContinuousDiscretizer;
+  readonly #step: (x: Float64Array, dt: number, u: Float64Array, out: Float64Array) => void;
+  readonly #stepJacobian: (x: Float64Array, dt: number, u: Float64Array, out: Float64Array, F: Float64Array) => void;
+  readonly #cache: DiscreteStepCache;
 
   readonly #declaration: ExpressionTransitionDeclaration;
 
@@ -103,17 +113,27 @@ export class ExpressionTransitionModel implements TransitionModel {
     this.parameters = this.#checkParameters(parameters);
     this.#p = Float64Array.from(compiled.layout.parameters, (n) => this.parameters[n]);
     this.#q = Float64Array.from(compiled.layout.state, (s) => this.parameters[PROCESS_NOISE + s]);
+    this.#cache = new DiscreteStepCache(this.dimX, this.dimU);
     const p = this.#p;
-    const g = compiled.g;
-    const G = compiled.G;
-    this.#discretizer = new ContinuousDiscretizer(
-      this.dimX,
-      compiled.method,
-      compiled.substeps,
-      (x, u, out) => g(x, u, p, out),
-      (x, u, out) => G(x, u, p, out),
-      compiled.maxStep,
-    );
+    const kernels = compiled.kernels;
+    if (kernels !== null) {
+      const { step, stepWithJacobian } = kernels;
+      this.#step = (x, dt, u, out) => step(x, dt, u, p, out);
+      this.#stepJacobian = (x, dt, u, out, F) => stepWithJacobian(x, dt, u, p, out, F);
+    } else {
+      const g = compiled.g;
+      const G = compiled.G;
+      const discretizer = new ContinuousDiscretizer(
+        this.dimX,
+        compiled.method,
+        compiled.substeps,
+        (x, u, out) => g(x, u, p, out),
+        (x, u, out) => G(x, u, p, out),
+        compiled.maxStep,
+      );
+      this.#step = (x, dt, u, out) => discretizer.step(x, dt, u, out);
+      this.#stepJacobian = (x, dt, u, out, F) => discretizer.stepWithJacobian(x, dt, u, out, F);
+    }
   }
 
   #checkParameters(values: Record<string, number>): Readonly<Record<string, number>> {
@@ -125,12 +145,14 @@ export class ExpressionTransitionModel implements TransitionModel {
 
   /** out = f(x, dt, u): the Euler/RK4 solution of dx/dt = g(x, u; p) over dt. */
   f(x: Float64Array, dt: number, u: Float64Array, out: Float64Array): void {
-    this.#discretizer.step(x, dt, u, out);
+    if (this.#cache.tryCopy(x, dt, u, out)) return;
+    this.#step(x, dt, u, out);
   }
 
   /** out = ∂f/∂x of the discrete map (chain rule through the substeps with the symbolic G). */
   jacobian(x: Float64Array, dt: number, u: Float64Array, out: Float64Array): void {
-    this.#discretizer.stepWithJacobian(x, dt, u, null, out);
+    this.#stepJacobian(x, dt, u, this.#cache.out, out);
+    this.#cache.remember(x, dt, u);
   }
 
   /** out = diag(q)·dt. */
@@ -234,5 +256,9 @@ function compileTransition(declaration: ExpressionTransitionDeclaration): Compil
     method,
     substeps,
     maxStep,
+    kernels:
+      state.length <= MAX_UNROLLED_STATES
+        ? compileDiscreteStep(dynamics, jacobian, layout, { method, substeps, maxStep })
+        : null,
   };
 }

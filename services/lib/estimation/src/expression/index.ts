@@ -1,4 +1,10 @@
 export {
+  type CompiledStep,
+  type CompiledStepWithJacobian,
+  compileDiscreteStep,
+  type DiscreteStepOptions,
+} from "./compile-discrete-step.ts";
+export {
   type CompiledVectorFunction,
   compileExpressions,
   slotsOf,

@@ -1,5 +1,6 @@
 import type { TransitionModel } from "../transition-model.ts";
 import { ContinuousDiscretizer, type DiscretizationMethod } from "./continuous-discretizer.ts";
+import { DiscreteStepCache } from "./discrete-step-cache.ts";
 import { resolveParameters } from "./parameter-rules.ts";
 
 /** Parameters of {@link DampedPendulum}. */
@@ -48,6 +49,7 @@ export class DampedPendulum implements TransitionModel {
   readonly substeps: number;
   readonly maxStep: number;
   readonly #discretizer: ContinuousDiscretizer;
+  readonly #cache = new DiscreteStepCache(2, 0);
 
   constructor(options: DampedPendulumOptions) {
     this.parameters = resolveParameters(this.name, RULES, {
@@ -81,12 +83,14 @@ export class DampedPendulum implements TransitionModel {
 
   /** out = the RK4 (or Euler) solution of the dynamics over dt. */
   f(x: Float64Array, dt: number, u: Float64Array, out: Float64Array): void {
+    if (this.#cache.tryCopy(x, dt, u, out)) return;
     this.#discretizer.step(x, dt, u, out);
   }
 
-  /** out = ∂f/∂x of the discrete map, by the chain rule through the substeps. */
+  /** out = ∂f/∂x of the discrete map, by the chain rule through the substeps (f is kept for the next f call). */
   jacobian(x: Float64Array, dt: number, u: Float64Array, out: Float64Array): void {
-    this.#discretizer.stepWithJacobian(x, dt, u, null, out);
+    this.#discretizer.stepWithJacobian(x, dt, u, this.#cache.out, out);
+    this.#cache.remember(x, dt, u);
   }
 
   /** out = q·[[dt³/3, dt²/2], [dt²/2, dt]]. */
