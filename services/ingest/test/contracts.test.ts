@@ -166,7 +166,9 @@ describe("contract registry", () => {
     expect(own.kind === "found" && own.type.contractId).toBe("acme/test");
     const other = registry.lookup("beta", "outlet_temp");
     expect(other.kind === "found" && other.type.contractId).toBe("shared/all");
-    expect(registry.lookup("beta", "nope").kind).toBe("unknown-sensor");
+    // an every-tenant contract does not make a tenant known: a sensor nobody declares is CONTRACT_MISSING
+    expect(registry.lookup("beta", "nope").kind).toBe("no-contract");
+    expect(registry.lookup("acme", "nope").kind).toBe("unknown-sensor");
   });
 
   test("two contracts of one tenant declaring the same sensor: the second is refused, the first stays", () => {

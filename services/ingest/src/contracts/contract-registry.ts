@@ -4,9 +4,9 @@ import { ContractError } from "./contract-error.ts";
 /** Result of looking a reading's tenant and sensor up in the registry. */
 export type ContractLookup =
   | { readonly kind: "found"; readonly type: CompiledSensorType }
-  /** No contract covers the tenant at all. */
+  /** The tenant has no contract of its own, and no every-tenant contract declares the sensor. */
   | { readonly kind: "no-contract" }
-  /** Contracts cover the tenant, but none declares the sensor. */
+  /** The tenant has contracts of its own, but neither they nor an every-tenant contract declare the sensor. */
   | { readonly kind: "unknown-sensor" };
 
 /** What {@link ContractRegistry.put} did with a contract. */
@@ -55,7 +55,7 @@ export class ContractRegistry {
     const own = this.#index.get(tenant);
     const hit = own?.get(sensor) ?? this.#index.get("")?.get(sensor);
     if (hit !== undefined) return { kind: "found", type: hit };
-    return own === undefined && !this.#index.has("") ? NO_CONTRACT : UNKNOWN_SENSOR;
+    return own === undefined ? NO_CONTRACT : UNKNOWN_SENSOR;
   }
 
   /** The contract held for an id. */

@@ -10,6 +10,7 @@ export {
   type SensorTypeDocument,
   type SkewSettings,
 } from "./contract-document.ts";
+export { CONTRACT_KEY_PREFIX, contractEnvelope, readContractRecord } from "./contract-envelope.ts";
 export { ContractError } from "./contract-error.ts";
 export { type ContractLookup, type ContractPutOutcome, ContractRegistry } from "./contract-registry.ts";
 export { loadContractDirectory } from "./load-contract-directory.ts";

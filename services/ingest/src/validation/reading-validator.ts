@@ -106,7 +106,7 @@ export class ReadingValidator {
         source,
         nowMs,
         "CONTRACT_MISSING",
-        `no data contract for tenant "${r.tenant}"`,
+        `no data contract of tenant "${r.tenant}" (or for every tenant) declares sensor "${r.sensor}"`,
         r,
         undefined,
       );
@@ -117,7 +117,7 @@ export class ReadingValidator {
         source,
         nowMs,
         "UNKNOWN_SENSOR",
-        `no data contract of tenant "${r.tenant}" declares sensor "${r.sensor}"`,
+        `tenant "${r.tenant}" has data contracts, but none declares sensor "${r.sensor}"`,
         r,
         undefined,
       );
