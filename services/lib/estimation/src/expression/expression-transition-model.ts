@@ -7,8 +7,9 @@ import { compileDiscreteStep } from "./compile-discrete-step.ts";
 import { type CompiledVectorFunction, compileExpressions, type VariableLayout } from "./compile-expressions.ts";
 import { checkDeclaredNames, type VariableDeclaration } from "./declared-names.ts";
 import { differentiateExpression } from "./differentiate-expression.ts";
-import { type Expression, freeVariables } from "./expression-ast.ts";
+import { type Expression, freeVariables, sameExpression } from "./expression-ast.ts";
 import { ExpressionError } from "./expression-error.ts";
+import { generateJavaScript } from "./generate-javascript.ts";
 import { ModelDeclarationError } from "./model-declaration-error.ts";
 import { parseExpression } from "./parse-expression.ts";
 import { printExpression } from "./print-expression.ts";
@@ -36,8 +37,20 @@ export interface ExpressionTransitionDeclaration {
     readonly maxStep?: number;
   };
   /** Spectral density q_i of white noise driving each state (missing = 0): Q(dt) = diag(q)·dt. */
-  readonly processNoise?: Readonly<Record<string, number>>;
+  readonly processNoise?: Readonly<Record<string, number>> | ProcessNoiseMatrixDeclaration;
 }
+
+/**
+ * Q(dt) written out as an n×n symmetric matrix of expressions in `dt` and the parameters, e.g. the
+ * double-integrator form [["q*dt^3/3", "q*dt^2/2"], ["q*dt^2/2", "q*dt"]]. The author is responsible for
+ * it being positive semi-definite for every dt > 0 (the filters' covariance guards catch violations).
+ */
+export interface ProcessNoiseMatrixDeclaration {
+  readonly matrix: readonly (readonly string[])[];
+}
+
+/** (dt, p) → Q(dt) written into out (n×n). */
+type CompiledNoiseMatrix = (dt: number, p: Float64Array, out: Float64Array) => void;
 
 /** What compiling a declaration produces; shared by the copies `withParameters` makes. */
 interface CompiledTransition {
@@ -51,6 +64,8 @@ interface CompiledTransition {
   readonly method: DiscretizationMethod;
   readonly substeps: number;
   readonly maxStep: number;
+  /** Q(dt) from the matrix form of `processNoise`, or null for the per-state densities. */
+  readonly noiseMatrix: CompiledNoiseMatrix | null;
   /** Specialized discrete-step kernels (null above {@link MAX_UNROLLED_STATES} states). */
   readonly kernels: ReturnType<typeof compileDiscreteStep> | null;
 }
@@ -96,13 +111,15 @@ export class ExpressionTransitionModel implements TransitionModel {
     this.#declaration = declaration;
     const parameters: Record<string, number> = {};
     for (const name of compiled.layout.parameters) parameters[name] = declaration.parameters?.[name] ?? Number.NaN;
-    const noise = declaration.processNoise ?? {};
-    for (const key of Object.keys(noise)) {
-      if (!compiled.layout.state.includes(key)) {
-        throw new ModelDeclarationError(`processNoise.${key}`, `'${key}' is not a state variable`);
+    if (compiled.noiseMatrix === null) {
+      const noise = (declaration.processNoise ?? {}) as Readonly<Record<string, number>>;
+      for (const key of Object.keys(noise)) {
+        if (!compiled.layout.state.includes(key)) {
+          throw new ModelDeclarationError(`processNoise.${key}`, `'${key}' is not a state variable`);
+        }
       }
+      for (const s of compiled.layout.state) parameters[PROCESS_NOISE + s] = noise[s] ?? 0;
     }
-    for (const s of compiled.layout.state) parameters[PROCESS_NOISE + s] = noise[s] ?? 0;
     this.#compiled = compiled;
     this.name = compiled.name;
     this.stateNames = compiled.layout.state;
@@ -112,7 +129,7 @@ export class ExpressionTransitionModel implements TransitionModel {
     this.linear = compiled.linear;
     this.parameters = this.#checkParameters(parameters);
     this.#p = Float64Array.from(compiled.layout.parameters, (n) => this.parameters[n]);
-    this.#q = Float64Array.from(compiled.layout.state, (s) => this.parameters[PROCESS_NOISE + s]);
+    this.#q = Float64Array.from(compiled.layout.state, (s) => this.parameters[PROCESS_NOISE + s] ?? 0);
     this.#cache = new DiscreteStepCache(this.dimX, this.dimU);
     const p = this.#p;
     const kernels = compiled.kernels;
@@ -155,8 +172,13 @@ export class ExpressionTransitionModel implements TransitionModel {
     this.#cache.remember(x, dt, u);
   }
 
-  /** out = diag(q)·dt. */
+  /** out = diag(q)·dt, or the declared Q(dt) matrix. */
   Q(dt: number, out: Float64Array): void {
+    const matrix = this.#compiled.noiseMatrix;
+    if (matrix !== null) {
+      matrix(dt, this.#p, out);
+      return;
+    }
     const n = this.dimX;
     out.fill(0);
     for (let i = 0; i < n; i++) out[i * n + i] = this.#q[i] * dt;
@@ -195,7 +217,12 @@ export class ExpressionTransitionModel implements TransitionModel {
     }
     handOver = this.#compiled;
     try {
-      return new ExpressionTransitionModel({ ...this.#declaration, parameters, processNoise });
+      const matrixForm = this.#compiled.noiseMatrix !== null;
+      return new ExpressionTransitionModel({
+        ...this.#declaration,
+        parameters,
+        ...(matrixForm ? {} : { processNoise }),
+      });
     } finally {
       handOver = undefined;
     }
@@ -240,6 +267,7 @@ function compileTransition(declaration: ExpressionTransitionDeclaration): Compil
   if (!Number.isInteger(substeps) || substeps < 1 || substeps > 1000) {
     throw new ModelDeclarationError("discretization.substeps", `must be an integer in 1…1000, got ${substeps}`);
   }
+  const noiseMatrix = compileNoiseMatrix(declaration.processNoise, state, parameters, identifiers);
   const maxStep = declaration.discretization?.maxStep ?? Number.POSITIVE_INFINITY;
   if (!(maxStep > 0)) throw new ModelDeclarationError("discretization.maxStep", `must be > 0, got ${maxStep}`);
   const layout: VariableLayout = { state, inputs, parameters };
@@ -256,9 +284,54 @@ function compileTransition(declaration: ExpressionTransitionDeclaration): Compil
     method,
     substeps,
     maxStep,
+    noiseMatrix,
     kernels:
       state.length <= MAX_UNROLLED_STATES
         ? compileDiscreteStep(dynamics, jacobian, layout, { method, substeps, maxStep })
         : null,
   };
+}
+
+/** Compile the matrix form of `processNoise` (null for the per-state form). */
+function compileNoiseMatrix(
+  processNoise: ExpressionTransitionDeclaration["processNoise"],
+  state: readonly string[],
+  parameters: readonly string[],
+  declared: ReadonlySet<string>,
+): CompiledNoiseMatrix | null {
+  if (processNoise === undefined || !Object.hasOwn(processNoise, "matrix")) return null;
+  const rows: readonly (readonly string[])[] = (processNoise as ProcessNoiseMatrixDeclaration).matrix;
+  const n = state.length;
+  if (declared.has("dt")) {
+    throw new ModelDeclarationError(
+      "processNoise.matrix",
+      "uses 'dt', so no state, input or parameter may be named 'dt'",
+    );
+  }
+  const square = Array.isArray(rows as unknown) && rows.every((r) => Array.isArray(r as unknown) && r.length === n);
+  if (!square || rows.length !== n) {
+    throw new ModelDeclarationError("processNoise.matrix", `must be ${n}×${n} (one row and column per state variable)`);
+  }
+  const identifiers = new Set([...parameters, "dt"]);
+  const entries = rows.map((row, i) =>
+    row.map((text, j) => {
+      const source = `processNoise.matrix[${i}][${j}]`;
+      if (typeof text !== "string") throw new ModelDeclarationError(source, "must be an expression string");
+      return simplifyExpression(parseExpression(text, { identifiers, source }));
+    }),
+  );
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      if (!sameExpression(entries[i][j], entries[j][i])) {
+        throw new ModelDeclarationError(
+          `processNoise.matrix[${i}][${j}]`,
+          `differs from [${j}][${i}]: Q must be symmetric`,
+        );
+      }
+    }
+  }
+  const slots = new Map<string, string>([["dt", "dt"]]);
+  for (const [k, name] of parameters.entries()) slots.set(name, `p[${k}]`);
+  const body = ['"use strict";', ...entries.flat().map((e, k) => `out[${k}] = ${generateJavaScript(e, slots)};`)];
+  return new Function("dt", "p", "out", body.join("\n")) as CompiledNoiseMatrix;
 }

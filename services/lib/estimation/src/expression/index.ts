@@ -37,7 +37,11 @@ export {
   ExpressionMeasurementModel,
   type MeasurementComponentDeclaration,
 } from "./expression-measurement-model.ts";
-export { type ExpressionTransitionDeclaration, ExpressionTransitionModel } from "./expression-transition-model.ts";
+export {
+  type ExpressionTransitionDeclaration,
+  ExpressionTransitionModel,
+  type ProcessNoiseMatrixDeclaration,
+} from "./expression-transition-model.ts";
 export { generateJavaScript, type SlotMap } from "./generate-javascript.ts";
 export { ModelDeclarationError } from "./model-declaration-error.ts";
 export { MAX_EXPRESSION_LENGTH, type ParseOptions, parseExpression } from "./parse-expression.ts";

@@ -184,3 +184,65 @@ describe("ExpressionTransitionModel", () => {
     expect(r.averageNees).toBeLessThan(r.upper);
   });
 });
+
+describe("ExpressionTransitionModel with a process-noise matrix", () => {
+  const DECLARED = {
+    ...PENDULUM,
+    parameters: { ...PENDULUM.parameters, q: 0.02 },
+    processNoise: {
+      matrix: [
+        ["q * dt^3 / 3", "q * dt^2 / 2"],
+        ["q * dt^2 / 2", "q * dt"],
+      ],
+    },
+  };
+
+  test("reproduces the built-in DampedPendulum's Q(dt) and follows withParameters", () => {
+    const m = new ExpressionTransitionModel(DECLARED);
+    const builtin = new DampedPendulum({ g: 9.81, L: 1.5, c: 0.2, q: 0.02 });
+    const [Qa, Qb] = [new Float64Array(4), new Float64Array(4)];
+    for (const dt of [0.01, 0.37, 2]) {
+      m.Q(dt, Qa);
+      builtin.Q(dt, Qb);
+      expect(relativeError(Qa, Qb)).toBeLessThan(1e-15);
+    }
+    expect(Object.keys(m.parameters)).toEqual(["g", "L", "c", "q"]);
+    m.withParameters({ q: 0.04 }).Q(1, Qa);
+    expect(Qa[3]).toBeCloseTo(0.04, 15);
+  });
+
+  test("rejects an asymmetric or mis-sized matrix and a name clash with dt", () => {
+    const bad =
+      (processNoise: object, parameters: object = DECLARED.parameters) =>
+      () =>
+        new ExpressionTransitionModel({ ...DECLARED, parameters, processNoise } as typeof DECLARED);
+    expect(
+      bad({
+        matrix: [
+          ["q*dt", "q"],
+          ["2*q", "q*dt"],
+        ],
+      }),
+    ).toThrow(ModelDeclarationError);
+    expect(bad({ matrix: [["q*dt"]] })).toThrow(ModelDeclarationError);
+    expect(
+      bad(
+        {
+          matrix: [
+            ["q*dt", "0"],
+            ["0", "dt"],
+          ],
+        },
+        { ...DECLARED.parameters, dt: 1 },
+      ),
+    ).toThrow(ModelDeclarationError);
+    expect(
+      bad({
+        matrix: [
+          ["q*dt", "0"],
+          ["0", "theta*dt"],
+        ],
+      }),
+    ).toThrow(ExpressionError);
+  });
+});
