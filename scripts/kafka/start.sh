@@ -143,7 +143,7 @@ if [ ! -f "$data/logs/meta.properties" ]; then
     while [ "${id:0:1}" = "-" ]; do id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-22)"; done
     echo "$id" >"$data/cluster.id"
   fi
-  "$java" -Dlog4j2.configurationFile="$data/log4j2.xml" -cp "$libs/*" kafka.tools.StorageTool format \
+  "$java" -cp "$libs/*" kafka.tools.StorageTool format \
     -t "$(cat "$data/cluster.id")" -c "$data/server.properties" --ignore-formatted >"$data/format.log" 2>&1 \
     || { cat "$data/format.log" >&2; fail "formatting the storage in $data/logs failed"; }
 fi
