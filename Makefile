@@ -9,7 +9,7 @@ JEST := node --experimental-vm-modules $(ROOT)/node_modules/jest/bin/jest.js
 RUN_DIR := $(ROOT)/.run
 
 .DEFAULT_GOAL := help
-.PHONY: help deps up down status test lint typecheck format proto proto-check test-unit test-integration \
+.PHONY: help deps up down status test lint typecheck format proto proto-check proto-image test-unit test-integration \
         kafka-up kafka-down topics bench bench-ref bench-ingest clean
 
 help: ## List the targets
@@ -77,3 +77,6 @@ bench-ingest: deps ## Ingest throughput vs a bare kafkajs pass-through and Kafka
 
 clean: ## Remove installed dependencies and local run state (not the Kafka jars)
 	rm -rf node_modules $(RUN_DIR)
+
+proto-image: deps ## Rebuild proto/image.binpb after an intended contract change
+	scripts/proto-image.sh

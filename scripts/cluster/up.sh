@@ -25,7 +25,7 @@ for entry in "${TWINSTATE_SERVICES[@]}"; do
     started+=("$name (already running, pid $(cat "$pidfile"))")
     continue
   fi
-  GRPC_PORT="$grpc" METRICS_PORT="$metrics" TWINSTATE_SERVICE="$name" \
+  GRPC_PORT="$grpc" HTTP_PORT="$metrics" SERVICE_NAME="$name" \
     nohup node "$main" >>"$run/logs/$name.log" 2>&1 &
   echo $! >"$pidfile"
   started+=("$name: gRPC 127.0.0.1:$grpc, metrics http://127.0.0.1:$metrics/metrics, ready http://127.0.0.1:$metrics/readyz, log .run/cluster/logs/$name.log")
