@@ -6,7 +6,7 @@ export { InvalidFilterConfigError } from "./errors/invalid-filter-config-error.t
 export { SerializationFormatError, SerializedModelMismatchError } from "./errors/serialization-error.ts";
 export { ExtendedKalmanFilter } from "./filters/extended-kalman-filter.ts";
 export { FilterBase } from "./filters/filter-base.ts";
-export { createFilterHealth, type FilterHealth } from "./filters/filter-health.ts";
+export { createFilterHealth, FILTER_HEALTH_FIELDS, type FilterHealth } from "./filters/filter-health.ts";
 export type { FilterSnapshot, ParticleSnapshot } from "./filters/filter-snapshot.ts";
 export { GaussianFilter } from "./filters/gaussian-filter.ts";
 export { KalmanFilter } from "./filters/kalman-filter.ts";

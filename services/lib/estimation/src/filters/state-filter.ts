@@ -48,6 +48,9 @@ export interface PredictResult {
   readonly dt: number;
   readonly prior: GaussianMoments;
   readonly predicted: GaussianMoments;
+  /** (E)KF: the transition Jacobian F and process noise Q used (recorded for RTS smoothing); else null. */
+  readonly F: Float64Array | null;
+  readonly Q: Float64Array | null;
   clone(): PredictResult;
 }
 
