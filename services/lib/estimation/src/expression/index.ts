@@ -15,20 +15,20 @@ export { differentiateExpression } from "./differentiate-expression.ts";
 export {
   type BinaryNode,
   type BinaryOperator,
-  binary,
+  binary as binaryExpression,
   type CallNode,
-  call,
+  call as callExpression,
   type Expression,
   freeVariables,
   type NegateNode,
   type NumberNode,
-  negate,
-  num,
-  type Span,
+  negate as negateExpression,
+  num as numberExpression,
+  type Span as ExpressionSpan,
   sameExpression,
   substitute,
   type VariableNode,
-  variable,
+  variable as variableExpression,
 } from "./expression-ast.ts";
 export { ExpressionError, type ExpressionErrorCode, type TextPosition } from "./expression-error.ts";
 export { EXPRESSION_CONSTANTS, EXPRESSION_FUNCTIONS, type ExpressionFunction } from "./expression-functions.ts";
@@ -47,4 +47,8 @@ export { ModelDeclarationError } from "./model-declaration-error.ts";
 export { MAX_EXPRESSION_LENGTH, type ParseOptions, parseExpression } from "./parse-expression.ts";
 export { printExpression } from "./print-expression.ts";
 export { constantValue, simplifyExpression } from "./simplify-expression.ts";
-export { type Token, type TokenKind, tokenizeExpression } from "./tokenize-expression.ts";
+export {
+  type Token as ExpressionToken,
+  type TokenKind as ExpressionTokenKind,
+  tokenizeExpression,
+} from "./tokenize-expression.ts";
