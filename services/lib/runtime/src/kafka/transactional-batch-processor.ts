@@ -90,6 +90,8 @@ interface PartitionState {
  * - kafkajs offers no rebalance listener, only the `GROUP_JOIN` event with the new assignment: revocations and new
  *   partitions are derived by diffing assignments.
  * - kafkajs does not rewind after an aborted transaction: we `seek` to the chunk's first offset ourselves.
+ * - After a failed send kafkajs's sequence numbers can be out of step with what the broker appended, so a
+ *   failed transaction's producer is discarded and a new one (new epoch) created for the retry.
  * - kafkajs initialises a transactional producer id on the first `transaction()` call, not on `connect()`; the
  *   fencing step therefore begins and aborts an empty transaction (no request beyond InitProducerId is sent).
  * - With `autoCommit: false` kafkajs never commits offsets of batches made only of control records or aborted
@@ -444,23 +446,25 @@ export class TransactionalBatchProcessor {
     span?.addEvent("transaction committed");
   }
 
-  /** Abort (or drop a producer in an unknown state), seek back and require a restore before the next batch. */
+  /**
+   * Abort, drop the partition's producer, seek back and require a restore before the next batch.
+   *
+   * The producer is never reused after a failure: when a produce request fails for one partition, kafkajs does not
+   * advance the idempotent sequence numbers of the other partitions the broker DID append, so a retry with the
+   * same producer re-sends those sequences and the broker discards the new records as duplicates of the aborted
+   * ones (found by the "aborted transaction" integration test: the retried batch's outputs vanished while its
+   * offsets committed). A new producer gets a new epoch and fresh sequences.
+   */
   async #recover(state: PartitionState, transaction: Transaction | undefined, firstOffset: string): Promise<void> {
     if (transaction?.isActive()) {
       try {
         await transaction.abort();
       } catch (abortError) {
-        this.#logger.warn(
-          { err: abortError, transactionalId: state.transactionalId },
-          "abort failed, dropping producer",
-        );
-        await this.#dropProducer(state);
+        // The new producer's InitProducerId aborts the transaction on the coordinator instead.
+        this.#logger.warn({ err: abortError, transactionalId: state.transactionalId }, "abort failed");
       }
-    } else if (transaction !== undefined) {
-      // commit() failed half-way: the transaction's fate is unknown to us; a new producer with the same id
-      // fences this one and aborts or completes it on InitProducerId.
-      await this.#dropProducer(state);
     }
+    await this.#dropProducer(state);
     state.prepared = undefined;
     state.nextOffset = undefined;
     if (!state.revoked) {
