@@ -1,6 +1,6 @@
 /**
  * The parts of `@twinstate/estimation` the assimilation service needs that the package's `index.ts` does
- * not export yet (built-in models, expression models, the UKF and its sigma points).
+ * not export yet (built-in models, expression models).
  *
  * Why one file: the package exports only "." and these modules are still being added to it; importing them
  * by relative path in one place keeps the rest of the service on stable names, and switching to package

@@ -8,10 +8,10 @@ import { secondsToTimestamp } from "../src/engine/event-time.ts";
 /** Repository root relative to this file. */
 export const repoRoot = new URL("../../../", import.meta.url).pathname;
 
-/** A catalog with the example classes of deploy/twins (except the particle-filter one) and its bindings. */
+/** A catalog with the example classes of deploy/twins and its bindings. */
 export function exampleCatalog(): DefinitionCatalog {
   const catalog = new DefinitionCatalog();
-  for (const f of ["thermal-rc.yaml", "battery-ecm.yaml", "kinematic-cv.yaml"]) {
+  for (const f of ["thermal-rc.yaml", "battery-ecm.yaml", "kinematic-cv.yaml", "pendulum-expr.yaml"]) {
     catalog.putClass(loadTwinDefinitionFile(`${repoRoot}deploy/twins/${f}`));
   }
   for (const b of loadAssetBindingsFile(`${repoRoot}deploy/twins/bindings.yaml`)) catalog.bind(b, "bindings.yaml");

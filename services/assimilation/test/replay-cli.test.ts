@@ -9,7 +9,7 @@ import { TwinEngine } from "../src/engine/twin-engine.ts";
 import { exampleCatalog, mixedReadings, repoRoot } from "./reading-fixtures.ts";
 
 const cli = `${repoRoot}services/assimilation/src/cli/twinstate.ts`;
-const twins = ["thermal-rc.yaml", "battery-ecm.yaml", "kinematic-cv.yaml"].flatMap((f) => [
+const twins = ["thermal-rc.yaml", "battery-ecm.yaml", "kinematic-cv.yaml", "pendulum-expr.yaml"].flatMap((f) => [
   "--twin",
   `${repoRoot}deploy/twins/${f}`,
 ]);

@@ -1,11 +1,15 @@
 import {
   ExtendedKalmanFilter,
+  type FilterBase,
   InvalidFilterConfigError,
+  JulierSigmaPoints,
   KalmanFilter,
   type MeasurementModel,
+  MerweScaledSigmaPoints,
+  ParticleFilter,
   type SensorConfig,
-  type StateFilter,
   type TransitionModel,
+  UnscentedKalmanFilter,
 } from "@twinstate/estimation";
 import {
   BatteryEquivalentCircuit,
@@ -19,16 +23,13 @@ import {
   ExpressionMeasurementModel,
   ExpressionTransitionModel,
   FirstOrderThermal,
-  JulierSigmaPoints,
   LinearDegradation,
   LinearMeasurement,
-  MerweScaledSigmaPoints,
   ModelDeclarationError,
   ModelParameterError,
   OpenCircuitVoltageCurve,
   RandomWalk,
   RangeBearing,
-  UnscentedKalmanFilter,
 } from "../estimation-internals.ts";
 import { DefinitionError } from "./definition-error.ts";
 import type { SensorDeclaration, TwinDefinitionDocument } from "./twin-definition-schema.ts";
@@ -104,13 +105,8 @@ export class TwinClass {
     this.sensors = sensors;
     this.sensorUnits = units;
     this.inputSensors = inputSensors;
-    if (document.filter.type === "pf") {
-      throw new DefinitionError(source, [
-        {
-          field: "filter.type",
-          message: "pf needs the estimation library's ParticleFilter, which this build does not provide yet",
-        },
-      ]);
+    if (document.filter.type === "pf" && document.filter.particles === undefined) {
+      throw new DefinitionError(source, [{ field: "filter.particles", message: "required when filter.type is pf" }]);
     }
     // Build one filter now so a class that cannot make a filter (non-SPD P0, missing Jacobian) fails here.
     this.createFilter(0, {}, source);
@@ -150,7 +146,7 @@ export class TwinClass {
   }
 
   /** Builds a fresh filter of this class at time t0 (seconds) with binding overrides applied. */
-  createFilter(t0: number, overrides: TwinOverrides, source: string): StateFilter {
+  createFilter(t0: number, overrides: TwinOverrides, source: string): FilterBase {
     const { x0, P0 } = this.initialState(overrides, source);
     return this.createFilterFrom(this.transitionWith(overrides.parameters ?? {}, source), x0, P0, t0, source);
   }
@@ -162,7 +158,7 @@ export class TwinClass {
     P0: Float64Array,
     t0: number,
     source: string,
-  ): StateFilter {
+  ): FilterBase {
     const f = this.document.filter;
     const options = {
       transition,
@@ -175,6 +171,23 @@ export class TwinClass {
     try {
       if (f.type === "kf") return new KalmanFilter(options);
       if (f.type === "ekf") return new ExtendedKalmanFilter(options);
+      if (f.type === "pf") {
+        const pf = f.particles ?? {
+          count: 1000,
+          resampling: "systematic" as const,
+          essThreshold: 0.5,
+          roughening: 0,
+          seed: 1,
+        };
+        return new ParticleFilter({
+          ...options,
+          particles: pf.count,
+          seed: pf.seed,
+          resampler: pf.resampling,
+          essThreshold: pf.essThreshold,
+          roughening: pf.roughening,
+        });
+      }
       const sp = f.sigmaPoints ?? { scheme: "merwe" as const, alpha: 1e-3, beta: 2, kappa: 0 };
       const n = x0.length;
       const sigmaPoints =

@@ -1,6 +1,13 @@
 import { create } from "@bufbuild/protobuf";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { chiSquareQuantile, type StateFilter, type UpdateResult } from "@twinstate/estimation";
+import {
+  chiSquareQuantile,
+  type FilterBase,
+  LagWindowFilter,
+  type PredictStatus,
+  type UpdateResult,
+  type UpdateStatus,
+} from "@twinstate/estimation";
 import {
   EstimateStatus,
   InnovationSchema,
@@ -16,14 +23,7 @@ import type { TwinClass } from "../definitions/twin-class.ts";
 import type { AssetBindingDocument } from "../definitions/twin-definition-schema.ts";
 import { secondsToTimestamp, timestampToSeconds } from "./event-time.ts";
 import { allNumbersFinite, gaussianIntervals, marginalStd, packUpper } from "./gaussian-summary.ts";
-import {
-  applySnapshot,
-  canonicalJson,
-  decodeTwinState,
-  encodeTwinState,
-  quarantineFilter,
-  TWIN_STATE_FORMAT_VERSION,
-} from "./twin-state-codec.ts";
+import { canonicalJson, decodeTwinState, encodeTwinState, TWIN_STATE_FORMAT_VERSION } from "./twin-state-codec.ts";
 
 /** Where a reading came from in telemetry.valid.v1 (recorded in checkpoints); -1/-1n offline. */
 export interface InputPosition {
@@ -39,7 +39,10 @@ export interface Twin {
   readonly twinClass: TwinClass;
   readonly parameters: Readonly<Record<string, number>>;
   readonly bindingFingerprint: string;
-  readonly filter: StateFilter;
+  /** The filter (inside the lag window when the class declares one). */
+  readonly filter: FilterBase;
+  /** Out-of-order tolerance (the class's `lagWindow`), wrapping `filter`. */
+  readonly window: LagWindowFilter | undefined;
   /** Last good mean and covariance (what a quarantined twin reports). */
   lastX: Float64Array;
   lastP: Float64Array;
@@ -200,67 +203,67 @@ export class TwinEngine {
       }
     }
 
-    const predicted = filter.predict(t);
-    if (predicted.status.kind === "rejected") {
-      if (predicted.status.reason === "NUMERICAL_FAILURE") {
-        return this.#quarantined(twin, reading, position, `${predicted.status.reason}: ${predicted.status.message}`);
-      }
-      return this.#rejected(twin, reading, position, `${predicted.status.reason}: ${predicted.status.message}`);
-    }
-
     if (inputIndex !== undefined) {
       if (z.length !== 1) {
         return this.#rejected(twin, reading, position, `DIMENSION_MISMATCH: input sensor "${sensor}" needs a scalar`);
       }
+      // Zero-order hold from the reading's event time: predict to t with the old input, then hold the new one.
+      const moved = step(twin, t, null, null, undefined);
+      if (moved.status.kind === "rejected")
+        return this.#refused(twin, reading, position, moved.status, moved.predicted);
       const u = filter.lastInput.slice();
       u[inputIndex] = z[0] as number;
-      const held = filter.predict(t, u);
-      if (held.status.kind === "rejected") {
-        return this.#rejected(twin, reading, position, `${held.status.reason}: ${held.status.message}`);
-      }
+      const held = step(twin, t, null, null, u);
+      if (held.status.kind === "rejected") return this.#refused(twin, reading, position, held.status, true);
       return this.#publish(twin, reading, position, EstimateStatus.OK, "", undefined);
     }
 
-    const updated = filter.update(sensor, z);
-    const status = updated.status;
-    if (status.kind === "accepted") return this.#publish(twin, reading, position, EstimateStatus.OK, "", updated);
+    const result = step(twin, t, sensor, z, undefined);
+    const status = result.status;
+    if (status.kind === "accepted")
+      return this.#publish(twin, reading, position, EstimateStatus.OK, "", result.update ?? undefined);
     if (status.kind === "gated") {
-      const reason = `NIS_GATE: nis ${updated.nis} > ${status.threshold}`;
-      return this.#publish(twin, reading, position, EstimateStatus.GATED, reason, updated);
+      const reason = `NIS_GATE: nis ${result.update?.nis} > ${status.threshold}`;
+      return this.#publish(twin, reading, position, EstimateStatus.GATED, reason, result.update ?? undefined);
     }
-    if (status.reason === "NUMERICAL_FAILURE" || status.reason === "QUARANTINED") {
-      return this.#quarantined(twin, reading, position, `${status.reason}: ${status.message}`);
+    return this.#refused(twin, reading, position, status, result.predicted);
+  }
+
+  /**
+   * A refused step: NUMERICAL_FAILURE/QUARANTINED quarantine the twin; otherwise REJECTED, reporting the
+   * prediction when the predict went through (the update was refused) or the unchanged state when not.
+   */
+  #refused(
+    twin: Twin,
+    reading: ValidatedReading,
+    position: InputPosition,
+    status: { readonly reason: string; readonly message: string },
+    predicted: boolean,
+  ): StateEstimate {
+    const reason = `${status.reason}: ${status.message}`;
+    if (
+      status.reason === "NUMERICAL_FAILURE" ||
+      status.reason === "QUARANTINED" ||
+      twin.filter.quarantine !== undefined
+    ) {
+      return this.#quarantined(twin, reading, position, reason);
     }
-    // The reading was refused after the predict: the estimate is the prediction to its event time.
-    return this.#publish(
-      twin,
-      reading,
-      position,
-      EstimateStatus.REJECTED,
-      `${status.reason}: ${status.message}`,
-      undefined,
-    );
+    if (predicted) return this.#publish(twin, reading, position, EstimateStatus.REJECTED, reason, undefined);
+    return this.#rejected(twin, reading, position, reason);
   }
 
   /** The changelog record of a twin: its exact state and bookkeeping (key "tenant/asset" in twin.state.v1). */
   checkpoint(key: string): TwinCheckpoint {
     const twin = this.#twins.get(key);
     if (twin === undefined) throw new Error(`no twin ${key}`);
-    const f = twin.filter;
-    // A healthy twin's exact state is the filter's; a quarantined filter refuses to give it, and reports
-    // its last good state, which is what a restored twin must report too.
-    const quarantined = f.quarantine !== undefined;
+    // A quarantined filter refuses to give its state and reports its last good one, which a restored twin
+    // must report too: it travels beside the library's serialized filter.
+    const quarantined = twin.filter.quarantine !== undefined;
     const state = encodeTwinState({
-      kind: f.kind,
-      t: f.t,
-      x: quarantined ? twin.lastX : f.mean(),
-      P: quarantined ? twin.lastP : f.covariance(),
-      lastInput: f.lastInput,
-      logLikelihood: f.logLikelihood,
-      health: f.health,
-      quarantine: f.quarantine,
+      filter: twin.window ?? twin.filter,
       parameters: twin.parameters,
       bindingFingerprint: twin.bindingFingerprint,
+      last: quarantined ? { x: twin.lastX, P: twin.lastP } : undefined,
     });
     return create(TwinCheckpointSchema, {
       tenant: twin.tenant,
@@ -288,17 +291,24 @@ export class TwinEngine {
         `checkpoint of ${checkpoint.tenant}/${checkpoint.asset} needs ${checkpoint.twinClassId} v${checkpoint.twinClassVersion}`,
       );
     }
-    const snapshot = decodeTwinState(checkpoint.state, checkpoint.formatVersion);
     const key = `${checkpoint.tenant}/${checkpoint.asset}`;
     const source = `checkpoint ${key}`;
-    const filter = twinClass.createFilterFrom(
-      twinClass.transitionWith(snapshot.parameters, source),
-      snapshot.x,
-      snapshot.P,
-      snapshot.t,
+    const parametersOf = (bytes: Uint8Array): Record<string, number> => {
+      // The parameter overrides are needed to build the models the filter is decoded against.
+      const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(1, true);
+      return JSON.parse(new TextDecoder().decode(bytes.subarray(5, 5 + len))) as Record<string, number>;
+    };
+    const transition = twinClass.transitionWith(
+      checkpoint.formatVersion === TWIN_STATE_FORMAT_VERSION ? parametersOf(checkpoint.state) : {},
       source,
     );
-    applySnapshot(filter, snapshot);
+    const snapshot = decodeTwinState(checkpoint.state, checkpoint.formatVersion, {
+      transition,
+      sensors: twinClass.sensors,
+    });
+    const window = snapshot.filter instanceof LagWindowFilter ? snapshot.filter : undefined;
+    const filter = window?.filter ?? (snapshot.filter as FilterBase);
+    const quarantined = filter.quarantine !== undefined;
     const twin: Twin = {
       key,
       tenant: checkpoint.tenant,
@@ -307,8 +317,11 @@ export class TwinEngine {
       parameters: snapshot.parameters,
       bindingFingerprint: snapshot.bindingFingerprint,
       filter,
-      lastX: snapshot.x,
-      lastP: snapshot.P,
+      window,
+      lastX: quarantined ? (snapshot.last?.x ?? new Float64Array(twinClass.stateNames.length)) : filter.mean(),
+      lastP: quarantined
+        ? (snapshot.last?.P ?? new Float64Array(twinClass.stateNames.length ** 2))
+        : filter.covariance(),
       sequence: checkpoint.lastSequence,
       inputPartition: checkpoint.inputPartition,
       lastInputOffset: checkpoint.lastInputOffset,
@@ -331,7 +344,7 @@ export class TwinEngine {
     const { twinClass, binding } = resolved;
     const source = `binding ${key}`;
     const overrides = bindingOverrides(binding);
-    let filter: StateFilter;
+    let filter: FilterBase;
     let t0 = t;
     if (previous !== undefined) {
       // Re-binding: keep the estimate when the state layout is the same, at the twin's current time.
@@ -352,6 +365,8 @@ export class TwinEngine {
       filter = twinClass.createFilter(t0, overrides, source);
     }
     if (twinClass.defaultInput.length > 0) filter.predict(t0, twinClass.defaultInput);
+    const lag = twinClass.document.lagWindow;
+    const window = lag === undefined ? undefined : new LagWindowFilter(filter, lag.seconds);
     return {
       key,
       tenant,
@@ -360,6 +375,7 @@ export class TwinEngine {
       parameters: binding.parameters,
       bindingFingerprint: fingerprint,
       filter,
+      window,
       lastX: filter.mean(),
       lastP: filter.covariance(),
       sequence: previous?.sequence ?? 0n,
@@ -386,7 +402,7 @@ export class TwinEngine {
   }
 
   #quarantined(twin: Twin, reading: ValidatedReading, position: InputPosition, reason: string): StateEstimate {
-    if (twin.filter.quarantine === undefined) quarantineFilter(twin.filter, reason);
+    if (twin.filter.quarantine === undefined) twin.filter.quarantine = { reason, t: twin.filter.t };
     return this.#emit(twin, reading, position, EstimateStatus.QUARANTINED, reason, twin.lastX, twin.lastP, undefined);
   }
 
@@ -463,6 +479,37 @@ export class TwinEngine {
     twin.latest = estimate;
     return estimate;
   }
+}
+
+/** Outcome of one engine step: the status, the update when one ran, and whether the predict went through. */
+interface StepOutcome {
+  readonly status: UpdateStatus | PredictStatus;
+  readonly update: UpdateResult | null;
+  readonly predicted: boolean;
+}
+
+/**
+ * One step of a twin: predict to t (with input u when given), then update with (sensor, z) when given —
+ * through the lag window when the class has one (it re-filters out-of-order readings exactly as an
+ * in-order run would), directly on the filter otherwise (a reading older than the filter time is then
+ * rejected with TIME_WENT_BACKWARDS).
+ */
+function step(
+  twin: Twin,
+  t: number,
+  sensor: string | null,
+  z: Float64Array | null,
+  u: Float64Array | undefined,
+): StepOutcome {
+  if (twin.window !== undefined) {
+    const r = twin.window.ingest(u === undefined ? { t, sensor, z } : { t, sensor, z, u });
+    return { status: r.status, update: r.update, predicted: r.predict?.status.kind === "accepted" };
+  }
+  const p = twin.filter.predict(t, u);
+  if (p.status.kind !== "accepted") return { status: p.status, update: null, predicted: false };
+  if (sensor === null || z === null) return { status: p.status, update: null, predicted: true };
+  const r = twin.filter.update(sensor, z);
+  return { status: r.status, update: r, predicted: true };
 }
 
 /**

@@ -1,155 +1,90 @@
-import type { FilterHealth, QuarantineInfo, StateFilter } from "@twinstate/estimation";
-import { FILTER_HEALTH_FIELDS } from "../estimation-internals.ts";
+import {
+  deserializeFilter,
+  type FilterBase,
+  type FilterModels,
+  LagWindowFilter,
+  serializeFilter,
+} from "@twinstate/estimation";
 
-/** Layout version of {@link encodeTwinState}; TwinCheckpoint.format_version carries it. */
-export const TWIN_STATE_FORMAT_VERSION = 1;
+/**
+ * Layout version of {@link encodeTwinState}; TwinCheckpoint.format_version carries it. Version 1 (the
+ * engine's own Gaussian-only layout before the library had a serializer) is no longer read.
+ */
+export const TWIN_STATE_FORMAT_VERSION = 2;
 
-/** Filter kinds as stored (one byte). */
-const KIND_CODES = { kf: 1, ekf: 2, ukf: 3, pf: 4 } as const;
-type FilterKind = keyof typeof KIND_CODES;
-
-/** Everything of a Gaussian twin that later estimates depend on, decoded from a checkpoint. */
-export interface TwinStateSnapshot {
-  readonly kind: FilterKind;
-  readonly t: number;
-  readonly x: Float64Array;
-  readonly P: Float64Array;
-  readonly lastInput: Float64Array;
-  readonly logLikelihood: number;
-  readonly health: FilterHealth;
-  readonly quarantine: QuarantineInfo | undefined;
+/** A twin's state as the changelog stores it: the library's serialized filter plus the engine's bookkeeping. */
+export interface TwinStateRecord {
+  /** The filter, or the lag window wrapping it. */
+  readonly filter: FilterBase | LagWindowFilter;
   /** Parameter overrides the twin runs with (from its binding), by name. */
   readonly parameters: Readonly<Record<string, number>>;
   /** Fingerprint of the binding that built the twin (class, version, overrides, initial state). */
   readonly bindingFingerprint: string;
+  /** Last good mean and covariance, kept only while quarantined (a quarantined filter refuses to give them). */
+  readonly last: { readonly x: Float64Array; readonly P: Float64Array } | undefined;
 }
 
-/**
- * A twin's state layout is not one this code reads (unknown format version, truncated bytes, wrong kind).
- */
+/** A twin's state bytes are not in a layout this code reads (unknown version, truncated). */
 export class TwinStateFormatError extends Error {
   readonly code = "TWIN_STATE_FORMAT";
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = "TwinStateFormatError";
   }
 }
 
 /**
- * The filter fields that are writable at run time on the estimation library's filters (FilterBase) but
- * read-only in the StateFilter interface. Restoring a twin exactly needs them; this cast is confined to
- * this codec and goes away when the library's own filter serializer is used.
+ * Encodes a twin's state exactly. Layout (little-endian): u8 version, u32 length + UTF-8 canonical JSON of
+ * the parameter overrides, u32 length + UTF-8 binding fingerprint, u8 has-last, [u16 n, f64[n] x,
+ * f64[n·n] P], then the estimation library's `serializeFilter` bytes (raw float64s: a bit-exact round
+ * trip, so a restored twin continues bit-identically — invariant 3).
  */
-interface WritableFilterState {
-  logLikelihood: number;
-  quarantine: QuarantineInfo | undefined;
-  readonly health: FilterHealth;
-  readonly lastInput: Float64Array;
-}
-
-/** Writes the run-time fields of a snapshot into a freshly built filter (x, P, t were set at construction). */
-export function applySnapshot(filter: StateFilter, snapshot: TwinStateSnapshot): void {
-  const w = filter as unknown as WritableFilterState;
-  w.lastInput.set(snapshot.lastInput);
-  w.logLikelihood = snapshot.logLikelihood;
-  Object.assign(w.health, snapshot.health);
-  w.quarantine = snapshot.quarantine;
-}
-
-/** Quarantines a filter from outside (the engine's own non-finite output guard). */
-export function quarantineFilter(filter: StateFilter, reason: string): void {
-  (filter as unknown as WritableFilterState).quarantine = { reason, t: filter.t };
-}
-
-/**
- * Encodes a Gaussian twin's state exactly: every double is stored as its 8 IEEE-754 bytes, so decoding and
- * continuing gives bit-identical estimates (invariant 3).
- *
- * Layout (little-endian): u8 format, u8 kind, u16 n, u16 dimU, f64 t, f64[n] x, f64[n·n] P,
- * f64[dimU] lastInput, f64 logLikelihood, f64[8] health counters, u8 quarantined, f64 quarantine t,
- * string quarantine reason, string parameters JSON, string binding fingerprint (strings: u32 length + UTF-8).
- * x and P are passed in because a quarantined filter refuses to give them (the engine keeps the last good).
- */
-export function encodeTwinState(snapshot: TwinStateSnapshot): Uint8Array {
-  const n = snapshot.x.length;
-  const dimU = snapshot.lastInput.length;
+export function encodeTwinState(record: TwinStateRecord): Uint8Array {
   const encoder = new TextEncoder();
-  const reason = encoder.encode(snapshot.quarantine?.reason ?? "");
-  const params = encoder.encode(canonicalJson(snapshot.parameters));
-  const fingerprint = encoder.encode(snapshot.bindingFingerprint);
-  const size =
-    6 +
-    8 * (1 + n + n * n + dimU + 1 + FILTER_HEALTH_FIELDS.length) +
-    1 +
-    8 +
-    12 +
-    reason.length +
-    params.length +
-    fingerprint.length;
-  const bytes = new Uint8Array(size);
+  const params = encoder.encode(canonicalJson(record.parameters));
+  const fingerprint = encoder.encode(record.bindingFingerprint);
+  const filter = serializeFilter(record.filter);
+  const n = record.last?.x.length ?? 0;
+  const lastBytes = record.last === undefined ? 0 : 2 + 8 * (n + n * n);
+  const bytes = new Uint8Array(1 + 4 + params.length + 4 + fingerprint.length + 1 + lastBytes + filter.length);
   const view = new DataView(bytes.buffer);
   let o = 0;
-  view.setUint8(o, TWIN_STATE_FORMAT_VERSION);
-  view.setUint8(o + 1, KIND_CODES[snapshot.kind]);
-  view.setUint16(o + 2, n, true);
-  view.setUint16(o + 4, dimU, true);
-  o += 6;
-  const f64 = (v: number): void => {
-    view.setFloat64(o, v, true);
-    o += 8;
-  };
-  f64(snapshot.t);
-  for (const v of snapshot.x) f64(v);
-  for (const v of snapshot.P) f64(v);
-  for (const v of snapshot.lastInput) f64(v);
-  f64(snapshot.logLikelihood);
-  for (const field of FILTER_HEALTH_FIELDS) f64(snapshot.health[field]);
-  view.setUint8(o, snapshot.quarantine === undefined ? 0 : 1);
-  o += 1;
-  f64(snapshot.quarantine?.t ?? 0);
-  for (const s of [reason, params, fingerprint]) {
+  view.setUint8(o++, TWIN_STATE_FORMAT_VERSION);
+  for (const s of [params, fingerprint]) {
     view.setUint32(o, s.length, true);
     o += 4;
     bytes.set(s, o);
     o += s.length;
   }
+  view.setUint8(o++, record.last === undefined ? 0 : 1);
+  if (record.last !== undefined) {
+    view.setUint16(o, n, true);
+    o += 2;
+    for (const v of record.last.x) {
+      view.setFloat64(o, v, true);
+      o += 8;
+    }
+    for (const v of record.last.P) {
+      view.setFloat64(o, v, true);
+      o += 8;
+    }
+  }
+  bytes.set(filter, o);
   return bytes;
 }
 
-/** Decodes {@link encodeTwinState}'s bytes. @throws TwinStateFormatError on anything it does not recognize */
-export function decodeTwinState(bytes: Uint8Array, formatVersion: number): TwinStateSnapshot {
+/**
+ * Decodes {@link encodeTwinState}'s bytes against the twin class's models.
+ * @throws TwinStateFormatError on an unknown version or corrupt bytes (including the library's errors)
+ */
+export function decodeTwinState(bytes: Uint8Array, formatVersion: number, models: FilterModels): TwinStateRecord {
   if (formatVersion !== TWIN_STATE_FORMAT_VERSION || bytes[0] !== TWIN_STATE_FORMAT_VERSION) {
     throw new TwinStateFormatError(`unknown twin state format ${formatVersion}/${bytes[0]}`);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
-    const kindCode = view.getUint8(1);
-    const kind = (Object.keys(KIND_CODES) as FilterKind[]).find((k) => KIND_CODES[k] === kindCode);
-    if (kind === undefined) throw new TwinStateFormatError(`unknown filter kind code ${kindCode}`);
-    const n = view.getUint16(2, true);
-    const dimU = view.getUint16(4, true);
-    let o = 6;
-    const f64 = (): number => {
-      const v = view.getFloat64(o, true);
-      o += 8;
-      return v;
-    };
-    const vec = (len: number): Float64Array => {
-      const out = new Float64Array(len);
-      for (let i = 0; i < len; i++) out[i] = f64();
-      return out;
-    };
-    const t = f64();
-    const x = vec(n);
-    const P = vec(n * n);
-    const lastInput = vec(dimU);
-    const logLikelihood = f64();
-    const health = {} as FilterHealth;
-    for (const field of FILTER_HEALTH_FIELDS) health[field] = f64();
-    const quarantined = view.getUint8(o) === 1;
-    o += 1;
-    const qt = f64();
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const decoder = new TextDecoder();
+    let o = 1;
     const str = (): string => {
       const len = view.getUint32(o, true);
       o += 4;
@@ -158,25 +93,29 @@ export function decodeTwinState(bytes: Uint8Array, formatVersion: number): TwinS
       o += len;
       return s;
     };
-    const reason = str();
     const parameters = JSON.parse(str()) as Record<string, number>;
     const bindingFingerprint = str();
-    return {
-      kind,
-      t,
-      x,
-      P,
-      lastInput,
-      logLikelihood,
-      health,
-      quarantine: quarantined ? { reason, t: qt } : undefined,
-      parameters,
-      bindingFingerprint,
-    };
+    let last: TwinStateRecord["last"];
+    if (view.getUint8(o++) === 1) {
+      const n = view.getUint16(o, true);
+      o += 2;
+      const x = new Float64Array(n);
+      const P = new Float64Array(n * n);
+      for (let i = 0; i < n; i++, o += 8) x[i] = view.getFloat64(o, true);
+      for (let i = 0; i < n * n; i++, o += 8) P[i] = view.getFloat64(o, true);
+      last = { x, P };
+    }
+    const filter = deserializeFilter(bytes.subarray(o), models);
+    return { filter, parameters, bindingFingerprint, last };
   } catch (error) {
     if (error instanceof TwinStateFormatError) throw error;
-    throw new TwinStateFormatError(`corrupt twin state: ${(error as Error).message}`);
+    throw new TwinStateFormatError(`corrupt twin state: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/** The inner filter of a filter or lag window. */
+export function innerFilter(filter: FilterBase | LagWindowFilter): FilterBase {
+  return filter instanceof LagWindowFilter ? filter.filter : filter;
 }
 
 /** JSON with object keys sorted, so equal records always encode to equal bytes. */
