@@ -65,7 +65,7 @@ export function evaluateScenario(options: EvaluateScenarioOptions): ScenarioEval
   const upper = new Float64Array(1);
   for (let run = 0; run < runs; run++) {
     const rng = new SeededRandom((seed + run * 7919) >>> 0);
-    const fault = faultModel(scenario, twin, rng);
+    const fault = faultModel(scenario, twin);
     const suite = DetectorSuite.create(options.detectors ?? {}, 1);
     let x = twin.level;
     const P0 = Pminus - twin.Q;

@@ -1,5 +1,3 @@
-import type { SeededRandom } from "./seeded-random.ts";
-
 /** Names of the simulated scenarios. */
 export type ScenarioName =
   | "clean"
@@ -66,7 +64,7 @@ export interface FaultModel {
  * - slow_ramp: z = x + v + min(k/300, 1)·3σ (bias reaches 3σ after 300 readings)
  * - process_change: process noise σ_w × 5 (the world got more volatile than the model)
  */
-export function faultModel(name: ScenarioName, twin: TwinParameters, _rng: SeededRandom): FaultModel {
+export function faultModel(name: ScenarioName, twin: TwinParameters): FaultModel {
   const sigma = Math.sqrt(twin.R);
   const plain = { processNoiseFactor: 1 };
   switch (name) {
