@@ -9,7 +9,7 @@ JEST := node --experimental-vm-modules $(ROOT)/node_modules/jest/bin/jest.js
 RUN_DIR := $(ROOT)/.run
 
 .DEFAULT_GOAL := help
-.PHONY: help deps up down status test lint typecheck format proto proto-check proto-image test-unit test-integration \
+.PHONY: help deps up down status test lint typecheck format proto proto-check proto-image eval-drift test-unit test-integration \
         kafka-up kafka-down topics bench bench-ref bench-ingest clean
 
 help: ## List the targets
@@ -80,3 +80,6 @@ clean: ## Remove installed dependencies and local run state (not the Kafka jars)
 
 proto-image: deps ## Rebuild proto/image.binpb after an intended contract change
 	scripts/proto-image.sh
+
+eval-drift: deps ## Drift detector evaluation: one JSON line per scenario (100 seeded runs each)
+	node services/lib/drift-detectors/src/eval/run-eval.ts --runs 100
