@@ -26,6 +26,9 @@ export { TransactionAbortedError } from "./errors/transaction-aborted-error.ts";
 export { defaultRetriable, TwinstateError, type TwinstateErrorOptions } from "./errors/twinstate-error.ts";
 export { UnauthenticatedError } from "./errors/unauthenticated-error.ts";
 export { UnavailableError } from "./errors/unavailable-error.ts";
+// topic declarations (kafka/topics.ts) and the gRPC server helper (grpc/), owned by their own modules; re-exported
+// whole so the package entry point stays in step with them
+export * from "./grpc/index.ts";
 // kafka (the seam)
 export { type ConsumedMessage, type TopicPartition, topicPartitionKey } from "./kafka/consumed-message.ts";
 export { type CreateKafkaOptions, createKafka, type Kafka } from "./kafka/create-kafka.ts";
@@ -39,6 +42,7 @@ export { KafkaProducer, type KafkaProducerOptions, type ProducedRecord } from ".
 export { kafkaTracer, kafkaTracerName } from "./kafka/kafka-tracer.ts";
 export type { OutputRecord } from "./kafka/output-record.ts";
 export { type ReadTopicToEndOptions, type ReadTopicToEndResult, readTopicToEnd } from "./kafka/read-topic-to-end.ts";
+export * from "./kafka/topics.ts";
 export {
   type TransactionalBatchHandler,
   TransactionalBatchProcessor,

@@ -55,6 +55,8 @@ export interface TransactionalBatchProcessorOptions {
   readonly fromBeginning?: boolean;
   /** Called when kafkajs gives up on the consumer (crash without restart); the service should exit. */
   readonly onFatal?: (error: Error) => void;
+  /** Called after each aborted transaction (the batch will be re-processed), e.g. to count aborts in a metric. */
+  readonly onTransactionAborted?: (partition: TopicPartition, error: TransactionAbortedError) => void;
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
 }
@@ -440,6 +442,11 @@ export class TransactionalBatchProcessor {
         },
       );
       if (!this.#stopping) this.#logger.warn({ err: aborted }, "transaction aborted, batch will be re-processed");
+      try {
+        this.#options.onTransactionAborted?.(tp, aborted);
+      } catch (hookError) {
+        this.#logger.warn({ err: hookError }, "onTransactionAborted hook failed");
+      }
       throw aborted;
     }
     const span = trace.getActiveSpan();

@@ -68,8 +68,10 @@ function processor(
   topics: CountingCopyTopics,
   groupId: string,
   prefix: string,
+  aborts: string[] = [],
 ): TransactionalBatchProcessor {
   return TransactionalBatchProcessor.fromConfig({
+    onTransactionAborted: (tp, error) => void aborts.push(`${tp.partition}:${error.code}`),
     kafka,
     logger,
     groupId,

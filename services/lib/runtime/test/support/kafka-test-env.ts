@@ -26,7 +26,7 @@ export function uniqueName(prefix: string): string {
 
 /** A plain kafkajs client for test set-up and verification (outside the seam on purpose). */
 export function verificationKafka(): Kafka {
-  return new Kafka({ clientId: "runtime-int-test", brokers: testBrokers(), logLevel: logLevel.ERROR });
+  return new Kafka({ clientId: "runtime-int-test", brokers: testBrokers(), logLevel: logLevel.NOTHING });
 }
 
 /**
