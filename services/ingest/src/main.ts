@@ -98,6 +98,7 @@ const processor = TransactionalBatchProcessor.fromConfig({
   onPartitionsAssigned: (tps) => handler.onPartitionsAssigned(tps),
   onPartitionsRevoked: (tps) => handler.onPartitionsRevoked(tps),
   maxMessagesPerTransaction: ingest.maxMessagesPerTransaction,
+  sessionTimeoutMs: ingest.sessionTimeoutMs,
   onFatal: fatal,
 });
 lifecycle.register("raw-processor", { start: () => processor.start(), stop: () => processor.shutdown() });

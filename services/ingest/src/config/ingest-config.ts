@@ -46,6 +46,8 @@ export const ingestSectionSchema = z
     maxMessageBytes: positiveInt.default(1_048_576),
     /** Readings per Kafka transaction (a fetched batch is split into chunks this size). */
     maxMessagesPerTransaction: positiveInt.default(2000),
+    /** Consumer group session timeout: how soon a crashed instance's partitions move to another (broker min 6000). */
+    sessionTimeoutMs: positiveInt.default(30_000),
     /** Rate-limit buckets (tenant/asset/sensor) kept per sensor type. */
     maxRateKeys: positiveInt.default(100_000),
     /** Most readings in one Publish call or one PublishStream message. */
@@ -78,6 +80,7 @@ export const ingestEnvBindings: Readonly<Record<string, EnvBinding>> = {
   INGEST_GRPC_PRODUCER_ID: { path: "ingest.grpcProducerId" },
   INGEST_MAX_MESSAGE_BYTES: { path: "ingest.maxMessageBytes", type: "number" },
   INGEST_MAX_MESSAGES_PER_TRANSACTION: { path: "ingest.maxMessagesPerTransaction", type: "number" },
+  INGEST_SESSION_TIMEOUT_MS: { path: "ingest.sessionTimeoutMs", type: "number" },
   INGEST_MAX_RATE_KEYS: { path: "ingest.maxRateKeys", type: "number" },
   INGEST_MAX_BATCH_READINGS: { path: "ingest.maxBatchReadings", type: "number" },
   INGEST_MAX_IN_FLIGHT_BATCHES: { path: "ingest.maxInFlightBatches", type: "number" },

@@ -6,6 +6,7 @@
  */
 export {
   type CallContext,
+  createServiceDefinition,
   GrpcServer,
   type ServiceImplementation,
 } from "../../../lib/runtime/src/grpc/index.ts";
