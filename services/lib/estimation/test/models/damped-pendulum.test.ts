@@ -35,6 +35,8 @@ describe("DampedPendulum", () => {
   test("rejects a zero length and a negative damping", () => {
     expect(() => new DampedPendulum({ ...params, L: 0 })).toThrow(ModelParameterError);
     expect(() => new DampedPendulum(params).withParameters({ c: -0.1 })).toThrow(ModelParameterError);
+    expect(() => new DampedPendulum({ ...params, substeps: 2.5 })).toThrow(ModelParameterError);
+    expect(() => new DampedPendulum({ ...params, maxStep: 0 })).toThrow(ModelParameterError);
   });
 
   const experiment = (makeFilter: Parameters<typeof runNeesExperiment>[0]["makeFilter"], seed: number) => {

@@ -1,6 +1,7 @@
 import type { TransitionModel } from "../transition-model.ts";
 import { ContinuousDiscretizer, type DiscretizationMethod } from "./continuous-discretizer.ts";
 import { DiscreteStepCache } from "./discrete-step-cache.ts";
+import { ModelParameterError } from "./model-parameter-error.ts";
 import { resolveParameters } from "./parameter-rules.ts";
 
 /** Parameters of {@link DampedPendulum}. */
@@ -62,6 +63,17 @@ export class DampedPendulum implements TransitionModel {
     this.method = options.method ?? "rk4";
     this.substeps = options.substeps ?? 4;
     this.maxStep = options.maxStep ?? Number.POSITIVE_INFINITY;
+    if (!Number.isInteger(this.substeps) || this.substeps < 1 || this.substeps > 1000) {
+      throw new ModelParameterError(
+        this.name,
+        "substeps",
+        "invalid",
+        `must be an integer in 1…1000, got ${this.substeps}`,
+      );
+    }
+    if (!(this.maxStep > 0)) {
+      throw new ModelParameterError(this.name, "maxStep", "not_positive", `must be > 0, got ${this.maxStep}`);
+    }
     const gOverL = this.parameters.g / this.parameters.L;
     this.#gOverL = gOverL;
     const c = this.parameters.c;

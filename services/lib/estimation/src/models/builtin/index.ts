@@ -1,6 +1,13 @@
 export { AXES, type Dimensions } from "./axis-names.ts";
 export { BatteryEquivalentCircuit, type BatteryEquivalentCircuitParameters } from "./battery-equivalent-circuit.ts";
 export { BatteryTerminalVoltage, type BatteryTerminalVoltageOptions } from "./battery-terminal-voltage.ts";
+export {
+  BUILTIN_MEASUREMENT_MODELS,
+  BUILTIN_TRANSITION_MODELS,
+  type BuiltinModelConfig,
+  createBuiltinMeasurementModel,
+  createBuiltinTransitionModel,
+} from "./builtin-models.ts";
 export { ConstantAcceleration, type ConstantAccelerationOptions } from "./constant-acceleration.ts";
 export { ConstantVelocity, type ConstantVelocityOptions } from "./constant-velocity.ts";
 export {
@@ -12,6 +19,7 @@ export {
 export { DampedOscillator, type DampedOscillatorParameters } from "./damped-oscillator.ts";
 export { DampedPendulum, type DampedPendulumOptions, type DampedPendulumParameters } from "./damped-pendulum.ts";
 export { DirectMeasurement, type DirectMeasurementOptions } from "./direct-measurement.ts";
+export { DiscreteStepCache } from "./discrete-step-cache.ts";
 export { LinearDegradation, type LinearDegradationParameters } from "./linear-degradation.ts";
 export { LinearMeasurement, type LinearMeasurementOptions } from "./linear-measurement.ts";
 export { ModelParameterError, type ModelParameterProblem } from "./model-parameter-error.ts";
