@@ -33,7 +33,9 @@ export default {
       testPathIgnorePatterns: ["/node_modules/"],
       globalSetup: "<rootDir>/test/global-setup.ts",
       globalTeardown: "<rootDir>/test/global-teardown.ts",
-      testTimeout: 120000,
     },
   ],
+  // A global option (ignored inside a project): integration tests wait on a real broker, and property
+  // tests run long on a loaded 2-core machine.
+  testTimeout: 120000,
 };
