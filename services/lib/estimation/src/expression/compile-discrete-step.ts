@@ -1,7 +1,8 @@
 import type { DiscretizationMethod } from "../models/builtin/continuous-discretizer.ts";
 import type { VariableLayout } from "./compile-expressions.ts";
-import type { Expression } from "./expression-ast.ts";
+import { binary, call, type Expression, freeVariables, negate } from "./expression-ast.ts";
 import { generateJavaScript } from "./generate-javascript.ts";
+import { printExpression } from "./print-expression.ts";
 
 /** out = f(x, dt, u; p): the discrete map of continuous dynamics. */
 export type CompiledStep = (x: Float64Array, dt: number, u: Float64Array, p: Float64Array, out: Float64Array) => void;
@@ -29,7 +30,8 @@ const isZero = (e: Expression) => e.kind === "number" && e.value === 0;
  * Generate one specialized JavaScript function for the whole discrete step of dx/dt = g(x, u; p) — the
  * same Euler/RK4 substeps and chain-rule Jacobian as {@link ContinuousDiscretizer}, unrolled for this
  * model: every state, stage value and Jacobian entry is a local variable, parameters and inputs are read
- * once, and products with structurally zero entries of G = ∂g/∂x (symbolic zeros) are left out.
+ * once, subexpressions of parameters and inputs only (e.g. g/L) are hoisted out of the substep loop, and
+ * products with structurally zero entries of G = ∂g/∂x (symbolic zeros) are left out.
  *
  * Why: the generic discretizer calls g and G through closures and multiplies dense n×n matrices per stage;
  * the specialized kernel does only the arithmetic this model needs (the "kernels specialized to the
@@ -52,8 +54,8 @@ export function compileDiscreteStep(
 }
 
 function source(
-  dynamics: readonly Expression[],
-  jacobian: readonly Expression[],
+  dynamicsIn: readonly Expression[],
+  jacobianIn: readonly Expression[],
   layout: VariableLayout,
   options: DiscreteStepOptions,
   withF: boolean,
@@ -67,6 +69,14 @@ function source(
   const L: string[] = ['"use strict";'];
   for (const k of layout.parameters.keys()) L.push(`const q${k} = p[${k}];`);
   for (const j of layout.inputs.keys()) L.push(`const v${j} = u[${j}];`);
+  // Loop-invariant subexpressions become locals c0, c1, … computed once per call.
+  const hoisted = new Hoister(new Set(layout.state));
+  const dynamics = dynamicsIn.map((e) => hoisted.rewrite(e));
+  const jacobian = withF ? jacobianIn.map((e) => hoisted.rewrite(e)) : jacobianIn;
+  for (const [k, e] of hoisted.invariants.entries()) {
+    L.push(`const c${k} = ${generateJavaScript(e, slots)};`);
+    slots.set(hoistedName(k), `c${k}`);
+  }
   for (const i of idx) L.push(`let x${i} = x[${i}];`);
   L.push(`let ${idx.map((i) => `y${i} = 0`).join(", ")};`);
   if (withF) {
@@ -159,4 +169,50 @@ function emitChain(L: string[], idx: number[], D: (i: number, j: number) => stri
     }
   }
   for (const i of idx) for (const j of idx) L.push(`F${i}_${j} = N${i}_${j};`);
+}
+
+/** Name of the k-th hoisted subexpression: not an identifier of the language, so it cannot clash. */
+const hoistedName = (k: number) => `$c${k}`;
+
+/**
+ * Replaces maximal subtrees that do not involve the state (only parameters, inputs, constants, literals)
+ * by variables `$c<k>`, collecting each distinct subtree once (by its printed form). Leaves are left in
+ * place: reading a local costs as much as reading a literal.
+ */
+class Hoister {
+  readonly invariants: Expression[] = [];
+  readonly #state: ReadonlySet<string>;
+  readonly #index = new Map<string, number>();
+
+  constructor(state: ReadonlySet<string>) {
+    this.#state = state;
+  }
+
+  #invariant(e: Expression): boolean {
+    for (const v of freeVariables(e)) if (this.#state.has(v)) return false;
+    return true;
+  }
+
+  rewrite(e: Expression): Expression {
+    if (e.kind === "number" || e.kind === "variable") return e;
+    if (e.kind === "negate" && (e.operand.kind === "number" || e.operand.kind === "variable")) return e;
+    if (this.#invariant(e)) {
+      const key = printExpression(e);
+      let k = this.#index.get(key);
+      if (k === undefined) {
+        k = this.invariants.length;
+        this.invariants.push(e);
+        this.#index.set(key, k);
+      }
+      return { kind: "variable", name: hoistedName(k) };
+    }
+    switch (e.kind) {
+      case "negate":
+        return negate(this.rewrite(e.operand));
+      case "binary":
+        return binary(e.op, this.rewrite(e.left), this.rewrite(e.right));
+      case "call":
+        return call(e.name, ...e.args.map((a) => this.rewrite(a)));
+    }
+  }
 }
