@@ -79,3 +79,5 @@ export {
   type LagWindowResult,
   type TimedReading,
 } from "./time/lag-window-filter.ts";
+export * from "./expression/index.ts";
+export * from "./models/builtin/index.ts";
