@@ -1,4 +1,6 @@
 // @twinstate/ingest — the public API of the ingest service (its main.ts wires these together).
+
+export * from "./codec/index.ts";
 export {
   type IngestConfig,
   ingestConfigSchema,

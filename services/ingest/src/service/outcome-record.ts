@@ -1,6 +1,5 @@
-import { toBinary } from "@bufbuild/protobuf";
-import { DeadLetterRecordSchema, ValidatedReadingSchema } from "@twinstate/proto";
 import type { OutputRecord } from "@twinstate/runtime";
+import { encodeDeadLetterRecord, encodeValidatedReading } from "../codec/index.ts";
 import type { ValidationOutcome } from "../validation/index.ts";
 
 /** The two output topics of ingest. */
@@ -26,13 +25,13 @@ export function outcomeRecord(outcome: ValidationOutcome, topics: OutcomeTopics)
     return {
       topic: topics.valid,
       key: outcome.key,
-      value: buffer(toBinary(ValidatedReadingSchema, outcome.reading)),
+      value: buffer(encodeValidatedReading(outcome.reading)),
     };
   }
   return {
     topic: topics.dlq,
     key: outcome.key === "" ? null : outcome.key,
-    value: buffer(toBinary(DeadLetterRecordSchema, outcome.record)),
+    value: buffer(encodeDeadLetterRecord(outcome.record)),
     headers: { [REASON_HEADER]: outcome.reason },
   };
 }

@@ -1,0 +1,2 @@
+export { ProtoWriter } from "./proto-writer.ts";
+export { encodeDeadLetterRecord, encodeValidatedReading } from "./telemetry-encoders.ts";
