@@ -1,4 +1,5 @@
 import { create } from "@bufbuild/protobuf";
+import type { TransitionModel } from "@twinstate/estimation";
 import { type ForecastStep, ForecastStepSchema, type StateEstimate } from "@twinstate/proto";
 import type { TwinClass } from "../definitions/twin-class.ts";
 import { secondsToTimestamp, timestampToSeconds } from "./event-time.ts";
@@ -69,7 +70,7 @@ export function forecastFromEstimate(
   const n = twinClass.stateNames.length;
   const t0 = estimate.eventTime === undefined ? 0 : timestampToSeconds(estimate.eventTime);
   const source = `forecast ${estimate.tenant}/${estimate.asset}`;
-  let transition;
+  let transition: TransitionModel;
   try {
     transition = twinClass.transitionWith(options.parameters, source);
   } catch (error) {
