@@ -4,6 +4,7 @@ export { EstimationError } from "./errors/estimation-error.ts";
 export { FilterQuarantinedError } from "./errors/filter-quarantined-error.ts";
 export { InvalidFilterConfigError } from "./errors/invalid-filter-config-error.ts";
 export { SerializationFormatError, SerializedModelMismatchError } from "./errors/serialization-error.ts";
+export * from "./expression/index.ts";
 export { ExtendedKalmanFilter } from "./filters/extended-kalman-filter.ts";
 export { FilterBase } from "./filters/filter-base.ts";
 export { createFilterHealth, FILTER_HEALTH_FIELDS, type FilterHealth } from "./filters/filter-health.ts";
@@ -50,6 +51,7 @@ export { multiply, multiplyABt, multiplyVector } from "./linalg/matrix-multiply.
 export { nearestSpd } from "./linalg/nearest-spd.ts";
 export { type FactorizationCounters, SpdFactorizer } from "./linalg/spd-factorizer.ts";
 export { symmetricEigen } from "./linalg/symmetric-eigen.ts";
+export * from "./models/builtin/index.ts";
 export type { MeasurementModel } from "./models/measurement-model.ts";
 export type { TransitionModel } from "./models/transition-model.ts";
 export { type CentralInterval, gaussianIntervals, weightedQuantile } from "./outputs/central-interval.ts";
@@ -79,5 +81,3 @@ export {
   type LagWindowResult,
   type TimedReading,
 } from "./time/lag-window-filter.ts";
-export * from "./expression/index.ts";
-export * from "./models/builtin/index.ts";

@@ -98,7 +98,11 @@ export abstract class FilterBase implements StateFilter {
     }
     this.predictResult = this.createPredictResult();
     this.updateResults = new Map();
-    for (const ws of this.sensorList) this.updateResults.set(ws.name, this.createUpdateResult(ws.name));
+    for (const ws of this.sensorList) {
+      const result = this.createUpdateResult(ws.name);
+      ws.result = result;
+      this.updateResults.set(ws.name, result);
+    }
   }
 
   get t(): number {
@@ -126,17 +130,20 @@ export abstract class FilterBase implements StateFilter {
 
   mean(): Float64Array {
     this.assertUsable();
+    this.syncMoments();
     return this.x.slice();
   }
 
   covariance(): Float64Array {
     this.assertUsable();
+    this.syncMoments();
     return this.P.slice();
   }
 
   /** Per-variable standard deviation √P[i,i]. */
   std(): Float64Array {
     this.assertUsable();
+    this.syncMoments();
     const n = this.dimX;
     const s = new Float64Array(n);
     for (let i = 0; i < n; i++) s[i] = Math.sqrt(Math.max(0, this.P[i * n + i]));
@@ -155,8 +162,7 @@ export abstract class FilterBase implements StateFilter {
     const reject = this.checkPredict(t, u);
     if (reject !== undefined) {
       this.health.rejected++;
-      this.xBefore.set(this.x);
-      this.PBefore.set(this.P);
+      this.saveMomentsBeforePredict();
       r.status = reject;
       r.t = this.tNow;
       r.dt = 0;
@@ -164,8 +170,7 @@ export abstract class FilterBase implements StateFilter {
     }
     if (u !== undefined) this.lastInput.set(u);
     const dt = t - this.tNow;
-    this.xBefore.set(this.x);
-    this.PBefore.set(this.P);
+    this.saveMomentsBeforePredict();
     this.savePredictCheckpoint();
     r.t = t;
     r.dt = dt;
@@ -204,16 +209,16 @@ export abstract class FilterBase implements StateFilter {
     const ws = this.sensorIndex.get(sensor);
     if (ws === undefined) {
       this.health.rejected++;
+      this.syncMoments();
       const r = new FilterUpdateResult(sensor, { x: this.x.slice(), P: this.P.slice() }, { x: this.x, P: this.P });
       r.t = this.tNow;
       r.status = rejected(RejectionReason.UNKNOWN_SENSOR, `no sensor named "${sensor}"`);
       return r;
     }
-    const r = this.updateResults.get(sensor) as FilterUpdateResult;
+    const r = ws.result as FilterUpdateResult;
     r.resetFields();
     r.t = this.tNow;
-    this.xPrior.set(this.x);
-    this.PPrior.set(this.P);
+    this.saveMomentsBeforeUpdate(r);
     let reject: RejectedStatus | undefined;
     if (this.quarantine !== undefined) reject = rejected(RejectionReason.QUARANTINED, this.quarantine.reason);
     else if (z.length !== ws.m) {
@@ -241,7 +246,7 @@ export abstract class FilterBase implements StateFilter {
       r.status = { kind: "gated", threshold: ws.gateThreshold };
     } else {
       this.health.updates++;
-      this.logLikelihood += r.logLikelihood as number;
+      this.logLikelihood += r.logLikelihoodOrZero;
       r.status = ACCEPTED;
     }
     return r;
@@ -265,6 +270,7 @@ export abstract class FilterBase implements StateFilter {
 
   /** A deep copy of the complete mutable state; see {@link FilterSnapshot}. */
   captureState(): FilterSnapshot {
+    this.syncMoments();
     const extra = this.captureExtra();
     return {
       t: this.tNow,
@@ -296,6 +302,21 @@ export abstract class FilterBase implements StateFilter {
     const copy = new Ctor(this.options);
     copy.restoreState(this.captureState());
     return copy;
+  }
+
+  /** Brings x and P up to date (the particle filter computes its moments lazily). */
+  protected syncMoments(): void {}
+
+  /** Records the moments before a predict (the result's `prior`); Gaussian filters copy x and P. */
+  protected saveMomentsBeforePredict(): void {
+    this.xBefore.set(this.x);
+    this.PBefore.set(this.P);
+  }
+
+  /** Records the moments before an update (the result's `prior`, and P for the Joseph form). */
+  protected saveMomentsBeforeUpdate(_r: FilterUpdateResult): void {
+    this.xPrior.set(this.x);
+    this.PPrior.set(this.P);
   }
 
   /** Subclass state beyond x/P (the particle cloud). */

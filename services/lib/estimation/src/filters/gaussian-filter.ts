@@ -1,5 +1,5 @@
 import { InvalidFilterConfigError } from "../errors/invalid-filter-config-error.ts";
-import { choleskyLogDeterminant, choleskyQuadraticForm, choleskySolve } from "../linalg/cholesky-solve.ts";
+import { choleskyInverse, choleskyLogDeterminant, choleskyQuadraticForm } from "../linalg/cholesky-solve.ts";
 import { allFinite, symmetrize } from "../linalg/matrix-elementwise.ts";
 import { SpdFactorizer } from "../linalg/spd-factorizer.ts";
 import { FilterBase } from "./filter-base.ts";
@@ -74,12 +74,10 @@ export abstract class GaussianFilter extends FilterBase {
     r.logLikelihood = logLikelihood;
     if (!Number.isFinite(nis)) return "numerical";
     if (nis > ws.gateThreshold) return "gated";
-    const C = ws.C;
-    const Kt = ws.Kt;
+    // K = C S⁻¹ with S⁻¹ = L⁻ᵀ L⁻¹ (m is small: an explicit inverse is cheaper than n solves)
+    choleskyInverse(ws.LS, ws.Sinv, ws.Kt, m);
+    ws.mulCSinv(ws.C, ws.Sinv, ws.K);
     const K = ws.K;
-    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) Kt[j * n + i] = C[i * m + j];
-    choleskySolve(ws.LS, Kt, Kt, m, n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) K[i * m + j] = Kt[j * n + i];
     r.K = K;
     const x = this.x;
     const y = ws.y;

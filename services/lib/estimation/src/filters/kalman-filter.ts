@@ -1,5 +1,5 @@
 import { InvalidFilterConfigError } from "../errors/invalid-filter-config-error.ts";
-import { multiply, multiplyABt } from "../linalg/matrix-multiply.ts";
+import { type ProductKernel, productABtKernel, productKernel } from "../linalg/specialized-kernels.ts";
 import { GaussianFilter } from "./gaussian-filter.ts";
 import type { SensorWorkspace } from "./sensor-workspace.ts";
 import type { GaussianFilterOptions } from "./state-filter.ts";
@@ -26,6 +26,8 @@ export class KalmanFilter extends GaussianFilter {
   protected readonly A: Float64Array;
   protected readonly AP: Float64Array;
   protected cachedDt = Number.NaN;
+  private readonly mulNN: ProductKernel;
+  private readonly mulNNt: ProductKernel;
 
   constructor(options: GaussianFilterOptions) {
     super(options);
@@ -45,6 +47,8 @@ export class KalmanFilter extends GaussianFilter {
     this.xNext = new Float64Array(n);
     this.A = new Float64Array(n * n);
     this.AP = new Float64Array(n * n);
+    this.mulNN = productKernel(n, n, n);
+    this.mulNNt = productABtKernel(n, n, n);
   }
 
   /** The linear KF refuses nonlinear models (use ExtendedKalmanFilter or UnscentedKalmanFilter). */
@@ -84,11 +88,12 @@ export class KalmanFilter extends GaussianFilter {
     this.transitionMatrices(dt);
     this.transition.f(this.x, dt, this.lastInput, this.xNext);
     this.x.set(this.xNext);
-    multiply(this.F, this.P, this.FP, n, n, n);
-    multiplyABt(this.FP, this.F, this.P, n, n, n);
+    this.mulNN(this.F, this.P, this.FP);
+    this.mulNNt(this.FP, this.F, this.P);
     const P = this.P;
     const Q = this.Q;
-    for (let i = 0; i < n * n; i++) P[i] += Q[i];
+    const nn = n * n;
+    for (let i = 0; i < nn; i++) P[i] += Q[i];
     this.predictResult.F = this.F;
     this.predictResult.Q = this.Q;
     return this.finishStep();
@@ -111,36 +116,30 @@ export class KalmanFilter extends GaussianFilter {
     ws.model.h(this.x, u, ws.zHat);
     ws.model.residual(ws.z, ws.zHat, ws.y);
     // C = P Hᵀ (n×m), S = H C + R (m×m)
-    multiplyABt(this.P, ws.H, ws.C, n, n, m);
-    multiply(ws.H, ws.C, ws.S, m, n, m);
+    ws.mulPHt(this.P, ws.H, ws.C);
+    ws.mulHC(ws.H, ws.C, ws.S);
     const S = ws.S;
     const R = ws.R;
-    for (let i = 0; i < m * m; i++) S[i] += R[i];
+    const mm = m * m;
+    for (let i = 0; i < mm; i++) S[i] += R[i];
     const step = this.innovationAndGain(ws, r);
     if (step !== "continue") return step;
-    // Joseph form: A = I − K H; P ← A P Aᵀ + (K R) Kᵀ
-    const A = this.A;
+    // Joseph form P ← A P Aᵀ + K R Kᵀ with A = I − K H, applied without forming A:
+    //   A P = P − K (P Hᵀ)ᵀ = P − K Cᵀ;   (A P) Aᵀ = A P − ((A P) Hᵀ) Kᵀ
     const K = ws.K;
-    const H = ws.H;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let k = 0; k < m; k++) s += K[i * m + k] * H[k * n + j];
-        A[i * n + j] = (i === j ? 1 : 0) - s;
-      }
-    }
-    multiply(A, this.PPrior, this.AP, n, n, n);
-    multiplyABt(this.AP, A, this.P, n, n, n);
-    multiply(K, R, ws.KM, n, m, m);
+    const AP = this.AP;
+    const T = this.A;
     const P = this.P;
-    const KM = ws.KM;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let k = 0; k < m; k++) s += KM[i * m + k] * K[j * m + k];
-        P[i * n + j] += s;
-      }
-    }
+    const nn = n * n;
+    ws.mulKCt(K, ws.C, T);
+    const Pp = this.PPrior;
+    for (let i = 0; i < nn; i++) AP[i] = Pp[i] - T[i];
+    ws.mulPHt(AP, ws.H, ws.KM);
+    ws.mulKMKt(ws.KM, K, T);
+    for (let i = 0; i < nn; i++) P[i] = AP[i] - T[i];
+    ws.mulKM(K, R, ws.KM);
+    ws.mulKMKt(ws.KM, K, T);
+    for (let i = 0; i < nn; i++) P[i] += T[i];
     return this.finishStep() ? "accepted" : "numerical";
   }
 }

@@ -12,8 +12,8 @@ import { systematicResample } from "../resampling/systematic-resample.ts";
 import { FilterBase } from "./filter-base.ts";
 import type { FilterSnapshot, ParticleSnapshot } from "./filter-snapshot.ts";
 import type { SensorWorkspace } from "./sensor-workspace.ts";
-import type { GaussianFilterOptions } from "./state-filter.ts";
-import type { FilterUpdateResult } from "./step-results.ts";
+import type { GaussianFilterOptions, GaussianMoments } from "./state-filter.ts";
+import { FilterPredictResult, FilterUpdateResult } from "./step-results.ts";
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -42,7 +42,8 @@ export const RESAMPLERS: Readonly<Record<ResamplerName, Resampler>> = {
  * Bootstrap particle filter (sequential importance resampling; Gordon, Salmond & Smith 1993).
  *
  * Particles xᵢ (N×n row-major) with normalised weights wᵢ, initialised xᵢ ~ N(x0, P0), wᵢ = 1/N.
- * Predict: xᵢ ← f(xᵢ, dt, u) + L_Q·εᵢ, εᵢ ~ N(0, I), L_Q a (semi-definite) Cholesky factor of Q(dt).
+ * Predict: xᵢ ← f(xᵢ, dt, u) + L_Q·εᵢ, εᵢ ~ N(0, I), L_Q a (semi-definite) Cholesky factor of Q(dt); one
+ *   normal is drawn per non-zero column of L_Q (a rank-deficient Q needs fewer draws).
  * Update: ℓᵢ = log N(z ⊖ h(xᵢ); 0, R);  wᵢ ← wᵢ e^{ℓᵢ} / Σⱼ wⱼ e^{ℓⱼ} (log-sum-exp, max-shifted);
  *   logLikelihood = log Σᵢ wᵢ e^{ℓᵢ} (the SIR estimate of p(z | past));
  *   innovation diagnostics from the predicted measurement cloud: ẑ = Σ wᵢ h(xᵢ), S = Σ wᵢ rᵢrᵢᵀ + R with
@@ -74,11 +75,14 @@ export class ParticleFilter extends FilterBase {
   private readonly Q: Float64Array;
   private readonly LQ: Float64Array;
   private readonly eps: Float64Array;
+  private readonly noiseColumns: Int32Array;
   private readonly fx: Float64Array;
   private readonly gammas: Map<string, { all: Float64Array; rows: Float64Array[] }>;
   private readonly logLik: Float64Array;
   private cachedDt = Number.NaN;
   private rngCheckpoint: ReturnType<Xoshiro128["getState"]>;
+  /** x and P are computed from the cloud on demand (they cost O(N·n²)). */
+  private momentsDirty = true;
 
   constructor(options: ParticleFilterOptions) {
     super(options);
@@ -112,6 +116,7 @@ export class ParticleFilter extends FilterBase {
     this.Q = new Float64Array(n * n);
     this.LQ = new Float64Array(n * n);
     this.eps = new Float64Array(n);
+    this.noiseColumns = new Int32Array(n);
     this.fx = new Float64Array(n);
     this.logLik = new Float64Array(N);
     this.gammas = new Map();
@@ -127,6 +132,7 @@ export class ParticleFilter extends FilterBase {
     }
     this.rngCheckpoint = this.rng.getState();
     this.resetState(options.x0, options.P0);
+    this.momentsDirty = true;
   }
 
   /** Draws a fresh cloud xᵢ ~ N(x0, P0) with equal weights. */
@@ -145,7 +151,7 @@ export class ParticleFilter extends FilterBase {
       }
     }
     this.weights.fill(1 / N);
-    this.computeMoments();
+    this.momentsDirty = true;
   }
 
   /** The particle positions (N×n, row-major) — a copy. */
@@ -187,30 +193,43 @@ export class ParticleFilter extends FilterBase {
     return 1 / s;
   }
 
-  /** x ← Σ wᵢ xᵢ, P ← Σ wᵢ (xᵢ − x)(xᵢ − x)ᵀ. */
-  private computeMoments(): void {
-    const n = this.dimX;
-    const N = this.numParticles;
-    const c = this.cloud;
-    const w = this.weights;
-    const x = this.x;
-    const P = this.P;
-    x.fill(0);
-    for (let i = 0; i < N; i++) {
-      const wi = w[i] as number;
-      for (let a = 0; a < n; a++) x[a] += wi * (c[i * n + a] as number);
-    }
-    P.fill(0);
-    const d = this.eps;
-    for (let i = 0; i < N; i++) {
-      const wi = w[i] as number;
-      for (let a = 0; a < n; a++) d[a] = (c[i * n + a] as number) - (x[a] as number);
-      for (let a = 0; a < n; a++) {
-        const wa = wi * (d[a] as number);
-        for (let b = a; b < n; b++) P[a * n + b] += wa * (d[b] as number);
-      }
-    }
-    for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) P[a * n + b] = P[b * n + a] as number;
+  /** Brings the lazily computed moments x = Σ wᵢ xᵢ, P = Σ wᵢ (xᵢ − x)(xᵢ − x)ᵀ up to date. */
+  protected override syncMoments(): void {
+    if (!this.momentsDirty) return;
+    weightedMoments(this.cloud, this.weights, this.numParticles, this.dimX, this.x, this.P, this.eps);
+    this.momentsDirty = false;
+  }
+
+  protected override createPredictResult(): FilterPredictResult {
+    return new FilterPredictResult(new CloudMoments(this.dimX), this.liveMoments());
+  }
+
+  protected override createUpdateResult(sensor: string): FilterUpdateResult {
+    return new FilterUpdateResult(sensor, new CloudMoments(this.dimX), this.liveMoments());
+  }
+
+  /** Moments view of the live cloud, computed on first read. */
+  private liveMoments(): GaussianMoments {
+    const self = this;
+    return {
+      get x() {
+        self.syncMoments();
+        return self.x;
+      },
+      get P() {
+        self.syncMoments();
+        return self.P;
+      },
+    };
+  }
+
+  /** The result's prior points at the current buffers: they stay intact until the next step (double buffering). */
+  protected override saveMomentsBeforePredict(): void {
+    (this.predictResult.prior as CloudMoments).point(this.cloud, this.weights, this.numParticles);
+  }
+
+  protected override saveMomentsBeforeUpdate(r: FilterUpdateResult): void {
+    (r.prior as CloudMoments).point(this.cloud, this.weights, this.numParticles);
   }
 
   private swapClouds(): void {
@@ -228,8 +247,7 @@ export class ParticleFilter extends FilterBase {
 
   protected restorePredictCheckpoint(): void {
     this.rng.setState(this.rngCheckpoint);
-    this.x.set(this.xBefore);
-    this.P.set(this.PBefore);
+    this.momentsDirty = true;
   }
 
   protected saveUpdateCheckpoint(): void {
@@ -238,8 +256,7 @@ export class ParticleFilter extends FilterBase {
 
   protected restoreUpdateCheckpoint(): void {
     this.rng.setState(this.rngCheckpoint);
-    this.x.set(this.xPrior);
-    this.P.set(this.PPrior);
+    this.momentsDirty = true;
   }
 
   protected predictState(dt: number): boolean {
@@ -255,19 +272,27 @@ export class ParticleFilter extends FilterBase {
     const fx = this.fx;
     const u = this.lastInput;
     const rng = this.rng;
+    // Only the non-zero columns of L_Q need a normal draw (Q is often rank deficient).
+    const cols = this.noiseColumns;
+    let nc = 0;
+    for (let b = 0; b < n; b++) {
+      let nonzero = false;
+      for (let a = b; a < n; a++) if (LQ[a * n + b] !== 0) nonzero = true;
+      if (nonzero) cols[nc++] = b;
+    }
     for (let i = 0; i < N; i++) {
       this.transition.f(this.rows[i] as Float64Array, dt, u, fx);
       const out = this.spareRows[i] as Float64Array;
-      for (let d = 0; d < n; d++) eps[d] = rng.nextNormal();
-      for (let a = 0; a < n; a++) {
-        let s = fx[a] as number;
-        for (let b = 0; b <= a; b++) s += (LQ[a * n + b] as number) * (eps[b] as number);
-        out[a] = s;
+      for (let a = 0; a < n; a++) out[a] = fx[a] as number;
+      for (let c = 0; c < nc; c++) {
+        const b = cols[c] as number;
+        const e = rng.nextNormal();
+        for (let a = b; a < n; a++) out[a] = (out[a] as number) + (LQ[a * n + b] as number) * e;
       }
     }
     if (!allFinite(this.spareCloud)) return false;
     this.swapClouds();
-    this.computeMoments();
+    this.momentsDirty = true;
     return true;
   }
 
@@ -326,7 +351,9 @@ export class ParticleFilter extends FilterBase {
       nw[i] = e;
       sum += e;
     }
-    r.logLikelihood = maxLw + Math.log(sum);
+    const logLikelihood = maxLw + Math.log(sum);
+    r.logLikelihood = logLikelihood;
+    if (!Number.isFinite(logLikelihood) || !(sum > 0)) return "numerical";
     if (nis > ws.gateThreshold) return "gated";
     let sumSq = 0;
     for (let i = 0; i < N; i++) {
@@ -334,11 +361,12 @@ export class ParticleFilter extends FilterBase {
       nw[i] = v;
       sumSq += v * v;
     }
+    // Commit: every check that can fail has passed, so the cloud is never left half-updated.
     this.spareWeights = this.weights;
     this.weights = nw;
+    this.momentsDirty = true;
     if (1 / sumSq < this.essThreshold * N) this.resampleCloud();
-    this.computeMoments();
-    return allFinite(this.x) && allFinite(this.P) ? "accepted" : "numerical";
+    return "accepted";
   }
 
   /** Resamples (and roughens) the cloud into the spare buffer and swaps it in; weights become 1/N. */
@@ -396,5 +424,76 @@ export class ParticleFilter extends FilterBase {
     this.cloud.set(p.cloud);
     this.weights.set(p.weights);
     this.rng.setState({ words: p.rng.words.slice(), hasSpare: p.rng.hasSpare, spare: p.rng.spare });
+    this.momentsDirty = true;
+  }
+}
+
+/** x ← Σ wᵢ xᵢ, P ← Σ wᵢ (xᵢ − x)(xᵢ − x)ᵀ for a cloud (N×n) and weights; `d` is n scratch. */
+function weightedMoments(
+  c: Float64Array,
+  w: Float64Array,
+  N: number,
+  n: number,
+  x: Float64Array,
+  P: Float64Array,
+  d: Float64Array,
+): void {
+  x.fill(0);
+  for (let i = 0; i < N; i++) {
+    const wi = w[i] as number;
+    for (let a = 0; a < n; a++) x[a] += wi * (c[i * n + a] as number);
+  }
+  P.fill(0);
+  for (let i = 0; i < N; i++) {
+    const wi = w[i] as number;
+    for (let a = 0; a < n; a++) d[a] = (c[i * n + a] as number) - (x[a] as number);
+    for (let a = 0; a < n; a++) {
+      const wa = wi * (d[a] as number);
+      for (let b = a; b < n; b++) P[a * n + b] += wa * (d[b] as number);
+    }
+  }
+  for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) P[a * n + b] = P[b * n + a] as number;
+}
+
+/**
+ * Moments of a cloud held by reference (a result's prior), computed on first read. The referenced buffers
+ * stay intact until the filter's next step thanks to double buffering, matching the result lifetime rule.
+ */
+class CloudMoments implements GaussianMoments {
+  private readonly xb: Float64Array;
+  private readonly Pb: Float64Array;
+  private readonly d: Float64Array;
+  private cloud: Float64Array = new Float64Array(0);
+  private weights: Float64Array = new Float64Array(0);
+  private N = 0;
+  private dirty = false;
+
+  constructor(n: number) {
+    this.xb = new Float64Array(n);
+    this.Pb = new Float64Array(n * n);
+    this.d = new Float64Array(n);
+  }
+
+  point(cloud: Float64Array, weights: Float64Array, N: number): void {
+    this.cloud = cloud;
+    this.weights = weights;
+    this.N = N;
+    this.dirty = true;
+  }
+
+  private sync(): void {
+    if (!this.dirty) return;
+    weightedMoments(this.cloud, this.weights, this.N, this.xb.length, this.xb, this.Pb, this.d);
+    this.dirty = false;
+  }
+
+  get x(): Float64Array {
+    this.sync();
+    return this.xb;
+  }
+
+  get P(): Float64Array {
+    this.sync();
+    return this.Pb;
   }
 }

@@ -1,5 +1,6 @@
 import type { FactorizationCounters } from "../linalg/spd-factorizer.ts";
 import { SpdFactorizer } from "../linalg/spd-factorizer.ts";
+import { type ProductKernel, productABtKernel, productKernel } from "../linalg/specialized-kernels.ts";
 import type { MeasurementModel } from "../models/measurement-model.ts";
 import { chiSquareQuantile } from "../statistics/chi-square-quantile.ts";
 import type { SensorConfig } from "./state-filter.ts";
@@ -27,7 +28,7 @@ export class SensorWorkspace {
   readonly H: Float64Array;
   /** Cross term C (n×m): P·Hᵀ for the (E)KF, Pxz for the UKF; K = C·S⁻¹. */
   readonly C: Float64Array;
-  /** Cᵀ, then overwritten by Kᵀ = S⁻¹·Cᵀ (m×n). */
+  /** Scratch (at least m×m): receives L⁻¹ while S⁻¹ is formed. */
   readonly Kt: Float64Array;
   readonly K: Float64Array;
   /** K·R or K·S (n×m). */
@@ -36,6 +37,20 @@ export class SensorWorkspace {
   /** Robust factoriser of S (dimension m), counting repairs into the filter's health. */
   readonly factorizer: SpdFactorizer;
   hCached = false;
+  /** The filter's reusable update result for this sensor (set by the filter). */
+  result: unknown = undefined;
+  /** Shape-specialised products: C = P·Hᵀ, S = H·C, K·H, K·M (M = R or S), (K·M)·Kᵀ. */
+  readonly mulPHt: ProductKernel;
+  readonly mulHC: ProductKernel;
+  readonly mulKH: ProductKernel;
+  /** K·Cᵀ (n×m times (n×m)ᵀ). */
+  readonly mulKCt: ProductKernel;
+  /** C·S⁻¹ (n×m times m×m). */
+  readonly mulCSinv: ProductKernel;
+  /** S⁻¹ (m×m). */
+  readonly Sinv: Float64Array;
+  readonly mulKM: ProductKernel;
+  readonly mulKMKt: ProductKernel;
 
   constructor(name: string, config: SensorConfig, n: number, counters: FactorizationCounters) {
     const m = config.model.dimZ;
@@ -55,10 +70,18 @@ export class SensorWorkspace {
     this.LS = new Float64Array(m * m);
     this.H = new Float64Array(m * n);
     this.C = new Float64Array(n * m);
-    this.Kt = new Float64Array(m * n);
+    this.Kt = new Float64Array(Math.max(m * n, m * m));
     this.K = new Float64Array(n * m);
     this.KM = new Float64Array(n * m);
     this.work = new Float64Array(Math.max(m, n));
     this.factorizer = new SpdFactorizer(m, counters);
+    this.mulPHt = productABtKernel(n, n, m);
+    this.mulHC = productKernel(m, n, m);
+    this.mulKH = productKernel(n, m, n);
+    this.mulKCt = productABtKernel(n, m, n);
+    this.mulCSinv = productKernel(n, m, m);
+    this.Sinv = new Float64Array(m * m);
+    this.mulKM = productKernel(n, m, m);
+    this.mulKMKt = productABtKernel(n, m, n);
   }
 }

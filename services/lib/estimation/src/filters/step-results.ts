@@ -56,8 +56,11 @@ export class FilterUpdateResult implements UpdateResult {
   y: Float64Array | null = null;
   S: Float64Array | null = null;
   K: Float64Array | null = null;
-  nis: number | null = null;
-  logLikelihood: number | null = null;
+  /** Backing numbers: kept as doubles (never null) so writing them on the hot path does not box them. */
+  private nisValue = 0.5;
+  private logLikelihoodValue = 0.5;
+  private hasNis = false;
+  private hasLogLikelihood = false;
   /** (E)KF only: the measurement Jacobian H used by the update (dimZ×dimX). */
   H: Float64Array | null = null;
 
@@ -75,9 +78,32 @@ export class FilterUpdateResult implements UpdateResult {
     this.y = null;
     this.S = null;
     this.K = null;
-    this.nis = null;
-    this.logLikelihood = null;
+    this.hasNis = false;
+    this.hasLogLikelihood = false;
     this.H = null;
+  }
+
+  get nis(): number | null {
+    return this.hasNis ? this.nisValue : null;
+  }
+
+  set nis(v: number | null) {
+    this.hasNis = v !== null;
+    if (v !== null) this.nisValue = v;
+  }
+
+  /** The log-likelihood as a plain number (0 when not computed), without boxing. */
+  get logLikelihoodOrZero(): number {
+    return this.hasLogLikelihood ? this.logLikelihoodValue : 0;
+  }
+
+  get logLikelihood(): number | null {
+    return this.hasLogLikelihood ? this.logLikelihoodValue : null;
+  }
+
+  set logLikelihood(v: number | null) {
+    this.hasLogLikelihood = v !== null;
+    if (v !== null) this.logLikelihoodValue = v;
   }
 
   protected copyInto(c: FilterUpdateResult): void {

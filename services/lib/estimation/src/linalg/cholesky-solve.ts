@@ -5,7 +5,7 @@
  * substitution L·Y = B, then back substitution Lᵀ·X = Y.
  */
 export function choleskySolve(L: Float64Array, B: Float64Array, X: Float64Array, n: number, cols: number): void {
-  if (X !== B) X.set(B.subarray(0, n * cols));
+  if (X !== B) for (let i = 0, len = n * cols; i < len; i++) X[i] = B[i] as number;
   for (let c = 0; c < cols; c++) {
     for (let i = 0; i < n; i++) {
       let s = X[i * cols + c];
@@ -38,9 +38,42 @@ export function choleskyQuadraticForm(L: Float64Array, y: Float64Array, work: Fl
   return q;
 }
 
-/** ln det A = 2 Σ ln L[i,i] from the lower Cholesky factor L of A. */
+/**
+ * ln det A = 2 ln Π L[i,i] from the lower Cholesky factor L of A (one logarithm; falls back to
+ * 2 Σ ln L[i,i] when the product under- or overflows).
+ */
 export function choleskyLogDeterminant(L: Float64Array, n: number): number {
+  let p = 1;
+  for (let i = 0; i < n; i++) p *= L[i * n + i] as number;
+  if (p > 1e-280 && p < 1e280) return 2 * Math.log(p);
   let s = 0;
-  for (let i = 0; i < n; i++) s += Math.log(L[i * n + i]);
+  for (let i = 0; i < n; i++) s += Math.log(L[i * n + i] as number);
   return 2 * s;
+}
+
+/**
+ * A⁻¹ = L⁻ᵀ L⁻¹ from the lower Cholesky factor L of A (n×n), exactly symmetric. `work` holds n·n values
+ * (it receives L⁻¹). Cheaper than n solves for the small S of a measurement update.
+ */
+export function choleskyInverse(L: Float64Array, out: Float64Array, work: Float64Array, n: number): void {
+  const W = work;
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) {
+      if (i < j) {
+        W[i * n + j] = 0;
+        continue;
+      }
+      let s = i === j ? 1 : 0;
+      for (let k = j; k < i; k++) s -= (L[i * n + k] as number) * (W[k * n + j] as number);
+      W[i * n + j] = s / (L[i * n + i] as number);
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = i; k < n; k++) s += (W[k * n + i] as number) * (W[k * n + j] as number);
+      out[i * n + j] = s;
+      out[j * n + i] = s;
+    }
+  }
 }

@@ -20,11 +20,10 @@ export function symmetrize(A: Float64Array, n: number): void {
 
 /** True when every entry of the first `len` elements is finite. */
 export function allFinite(A: Float64Array, len: number = A.length): boolean {
-  for (let i = 0; i < len; i++) {
-    const v = A[i];
-    if (v - v !== 0) return false;
-  }
-  return true;
+  // v·0 is 0 for finite v and NaN for ±Infinity or NaN: one branch for the whole array.
+  let acc = 0;
+  for (let i = 0; i < len; i++) acc += (A[i] as number) * 0;
+  return acc === 0;
 }
 
 /** out ← I (n×n). */

@@ -4,8 +4,14 @@ import { Xoshiro128 } from "../../src/random/xoshiro128.ts";
 import { cvModels, feed, makeFilter, scriptedReadings } from "../support/filter-factory.ts";
 import { bitEqual } from "../support/test-models.ts";
 
+/** The CV test models with the process noise that matches `scriptedReadings` (q ≈ 0.04/dt, dt ≈ 0.1 s). */
+function matchedModels() {
+  const m = cvModels();
+  return { ...m, transition: m.transition.withParameters({ q: 0.4 }) };
+}
+
 function pf(seed: number, resampler: "systematic" | "stratified" | "residual" | "multinomial", roughening = 0) {
-  const models = cvModels();
+  const models = matchedModels();
   return new ParticleFilter({
     ...models,
     x0: new Float64Array([0, 1, 0, 1]),
