@@ -1,0 +1,70 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import type { DetectorState as LibraryDetectorState } from "@twinstate/drift-detectors";
+import { DetectorKind, type DetectorState, DetectorStateSchema, type DriftService } from "@twinstate/proto";
+import { InvalidArgumentError, type ServiceImplementation } from "@twinstate/runtime";
+import { detectorKindOf } from "../mapping/drift-event-of.ts";
+import type { DriftSuites } from "../suites/drift-suites.ts";
+import type { SuiteRecord } from "../suites/suite-record.ts";
+import type { DriftEventIndex } from "./drift-event-index.ts";
+
+/** What the gRPC DriftService reads. */
+export interface DriftGrpcServiceOptions {
+  readonly index: DriftEventIndex;
+  readonly suites: DriftSuites;
+}
+
+/**
+ * gRPC `DriftService`: `ListDriftEvents` from the bounded event index, `GetDetectorState` from the suites this
+ * worker owns (an asset whose estimates partition another worker owns answers with no states there).
+ */
+export function createDriftGrpcService(options: DriftGrpcServiceOptions): ServiceImplementation<typeof DriftService> {
+  return {
+    listDriftEvents: (request) => {
+      const page = options.index.list(request);
+      return { events: [...page.events], nextPageToken: page.nextPageToken };
+    },
+    getDetectorState: (request) => {
+      if (request.tenant === "") throw new InvalidArgumentError("tenant is required", { details: { field: "tenant" } });
+      if (request.asset === "") throw new InvalidArgumentError("asset is required", { details: { field: "asset" } });
+      const states: DetectorState[] = [];
+      for (const record of options.suites.ofAsset(request.tenant, request.asset)) {
+        if (request.sensor !== "" && record.sensor !== request.sensor) continue;
+        const detectors = record.suite
+          .state()
+          .filter((s) => request.detector === "" || s.detector === request.detector)
+          .sort((a, b) => (a.detector < b.detector ? -1 : a.detector > b.detector ? 1 : 0));
+        for (const s of detectors) states.push(detectorStateMessage(record, s));
+      }
+      return { states };
+    },
+  };
+}
+
+/**
+ * The contract's `DetectorState` of one detector of a suite. The algorithm-specific oneof is filled where the
+ * contract's shape matches the library's state exactly (CUSUM's two sums); the contract has no fields yet for
+ * the current statistic and threshold of the other detectors. `samples` counts samples since the detector's
+ * last reset, `in_alarm` is always false (detectors reset on detection).
+ */
+export function detectorStateMessage(record: SuiteRecord, s: LibraryDetectorState): DetectorState {
+  const kind = detectorKindOf(s.detector);
+  const x = s.extra ?? {};
+  const state =
+    kind === DetectorKind.CUSUM
+      ? { case: "cusum" as const, value: { upperSum: x.upper ?? 0, lowerSum: x.lower ?? 0 } }
+      : undefined;
+  return create(DetectorStateSchema, {
+    tenant: record.tenant,
+    asset: record.asset,
+    sensor: record.sensor,
+    detector: s.detector,
+    detectorKind: kind,
+    twinClassVersion: record.twinClassVersion,
+    samples: BigInt(s.samplesSinceReset),
+    lastSequence: record.lastSequence,
+    ...(Number.isNaN(record.lastEventTimeMs) ? {} : { lastEventTime: timestampFromMs(record.lastEventTimeMs) }),
+    inAlarm: false,
+    ...(state === undefined ? {} : { state }),
+  });
+}
