@@ -368,8 +368,8 @@ export class AlertEngine {
         return;
       }
       if (entry.owner !== owner) return; // owned by another input partition: never touch it
-      entry.lastSeenMs = Math.max(entry.lastSeenMs, t);
       if (entry.phase === "pending" && t - entry.activeSinceMs >= rule.forMs) {
+        entry.lastSeenMs = Math.max(entry.lastSeenMs, t);
         entry.phase = "firing";
         entry.startsAtMs = entry.activeSinceMs;
         entry.annotations = annotations();
@@ -378,6 +378,8 @@ export class AlertEngine {
         this.#markDirty(owner, fp);
         transitions.push({ kind: "firing", alert: entry });
       } else if (persistLastSeen) {
+        // Drift alerts resolve from lastSeen, so it is state and persisted; estimate rules re-check every estimate.
+        entry.lastSeenMs = Math.max(entry.lastSeenMs, t);
         this.#markDirty(owner, fp);
       }
       return;

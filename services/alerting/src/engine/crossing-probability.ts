@@ -32,7 +32,8 @@ export interface CrossingInput {
  *   E[x_H] = m + v̄H,  Var[x_H] = P_xx + 2H·P_xv + H²·P_vv + q·H,  Cov[x₀, x_H] = P_xx + H·P_xv,
  *
  * and the bivariate normal CDF is computed as ∫_{−∞}^{L} φ(x₀) Φ((L − E[x_H | x₀]) / sd[x_H | x₀]) dx₀ by
- * composite Simpson over the standardized x₀ from −9 to (L − m)/√P_xx (400 panels). With a diffusion q > 0
+ * adaptive Simpson quadrature over the standardized x₀ from −9 to (L − m)/√P_xx, split where the conditional
+ * mean crosses L (the integrand's step when x₀ and x_H are nearly perfectly correlated). With a diffusion q > 0
  * the path is no longer a line and p counts only the endpoints (a lower bound on the crossing probability).
  * "below" is the same with every quantity negated. Without a rate variable (v̄ = P_vv = P_xv = 0, q = 0) p is
  * just P(x₀ > L).
@@ -62,11 +63,47 @@ function bivariateNormalCdf(L: number, ma: number, va: number, mb: number, vb: n
   const lower = -9;
   if (zL <= lower) return 0;
   const upper = Math.min(zL, 9);
-  const n = 400;
-  const h = (upper - lower) / n;
   const f = (z: number) => Math.exp(-0.5 * z * z) * pb(mb + rho * sb * z, conditionalSd);
-  let sum = f(lower) + f(upper);
-  for (let i = 1; i < n; i++) sum += (i % 2 === 1 ? 4 : 2) * f(lower + i * h);
-  const integral = ((h / 3) * sum) / Math.sqrt(2 * Math.PI);
+  // The conditional CDF steps from 1 to 0 around z* where E[B | z] = L (sharply when |rho| → 1): integrate each
+  // side of z* separately, adaptively.
+  const zStar = rho === 0 ? Number.NaN : (L - mb) / (rho * sb);
+  const cuts = [lower, ...(zStar > lower && zStar < upper ? [zStar] : []), upper];
+  let integral = 0;
+  for (let k = 1; k < cuts.length; k++) integral += adaptiveSimpson(f, cuts[k - 1]!, cuts[k]!, 1e-10, 40);
+  integral /= Math.sqrt(2 * Math.PI);
   return Math.max(0, Math.min(1, integral));
+}
+
+/** Adaptive Simpson quadrature of f over [a, b] to absolute tolerance eps (Lyness' criterion, bounded depth). */
+function adaptiveSimpson(f: (x: number) => number, a: number, b: number, eps: number, depth: number): number {
+  const fa = f(a);
+  const fb = f(b);
+  const m = (a + b) / 2;
+  const fm = f(m);
+  return refine(f, a, b, fa, fm, fb, ((b - a) / 6) * (fa + 4 * fm + fb), eps, depth);
+}
+
+function refine(
+  f: (x: number) => number,
+  a: number,
+  b: number,
+  fa: number,
+  fm: number,
+  fb: number,
+  whole: number,
+  eps: number,
+  depth: number,
+): number {
+  const m = (a + b) / 2;
+  const lm = (a + m) / 2;
+  const rm = (m + b) / 2;
+  const flm = f(lm);
+  const frm = f(rm);
+  const left = ((m - a) / 6) * (fa + 4 * flm + fm);
+  const right = ((b - m) / 6) * (fm + 4 * frm + fb);
+  const delta = left + right - whole;
+  if (depth <= 0 || Math.abs(delta) <= 15 * eps) return left + right + delta / 15;
+  return (
+    refine(f, a, m, fa, flm, fm, left, eps / 2, depth - 1) + refine(f, m, b, fm, frm, fb, right, eps / 2, depth - 1)
+  );
 }
