@@ -76,6 +76,7 @@ export class ParticleFilter extends FilterBase {
   private readonly LQ: Float64Array;
   private readonly eps: Float64Array;
   private readonly noiseColumns: Int32Array;
+  private noiseColumnCount = 0;
   private readonly fx: Float64Array;
   private readonly gammas: Map<string, { all: Float64Array; rows: Float64Array[] }>;
   private readonly logLik: Float64Array;
@@ -262,24 +263,25 @@ export class ParticleFilter extends FilterBase {
   protected predictState(dt: number): boolean {
     const n = this.dimX;
     const N = this.numParticles;
+    const LQ = this.LQ;
+    const cols = this.noiseColumns;
     if (dt !== this.cachedDt) {
       this.transition.Q(dt, this.Q);
-      if (!choleskySemidefinite(this.Q, this.LQ, n)) return false;
+      if (!choleskySemidefinite(this.Q, LQ, n)) return false;
+      // Only the non-zero columns of L_Q need a normal draw (Q is often rank deficient).
+      let count = 0;
+      for (let b = 0; b < n; b++) {
+        let nonzero = false;
+        for (let a = b; a < n; a++) if (LQ[a * n + b] !== 0) nonzero = true;
+        if (nonzero) cols[count++] = b;
+      }
+      this.noiseColumnCount = count;
       this.cachedDt = dt;
     }
-    const LQ = this.LQ;
-    const eps = this.eps;
+    const nc = this.noiseColumnCount;
     const fx = this.fx;
     const u = this.lastInput;
     const rng = this.rng;
-    // Only the non-zero columns of L_Q need a normal draw (Q is often rank deficient).
-    const cols = this.noiseColumns;
-    let nc = 0;
-    for (let b = 0; b < n; b++) {
-      let nonzero = false;
-      for (let a = b; a < n; a++) if (LQ[a * n + b] !== 0) nonzero = true;
-      if (nonzero) cols[nc++] = b;
-    }
     for (let i = 0; i < N; i++) {
       this.transition.f(this.rows[i] as Float64Array, dt, u, fx);
       const out = this.spareRows[i] as Float64Array;

@@ -39,10 +39,9 @@ export class SensorWorkspace {
   hCached = false;
   /** The filter's reusable update result for this sensor (set by the filter). */
   result: unknown = undefined;
-  /** Shape-specialised products: C = P·Hᵀ, S = H·C, K·H, K·M (M = R or S), (K·M)·Kᵀ. */
+  /** Shape-specialised products: C = P·Hᵀ, S = H·C, K·M (M = R or S), (K·M)·Kᵀ. */
   readonly mulPHt: ProductKernel;
   readonly mulHC: ProductKernel;
-  readonly mulKH: ProductKernel;
   /** K·Cᵀ (n×m times (n×m)ᵀ). */
   readonly mulKCt: ProductKernel;
   /** C·S⁻¹ (n×m times m×m). */
@@ -77,7 +76,6 @@ export class SensorWorkspace {
     this.factorizer = new SpdFactorizer(m, counters);
     this.mulPHt = productABtKernel(n, n, m);
     this.mulHC = productKernel(m, n, m);
-    this.mulKH = productKernel(n, m, n);
     this.mulKCt = productABtKernel(n, m, n);
     this.mulCSinv = productKernel(n, m, m);
     this.Sinv = new Float64Array(m * m);

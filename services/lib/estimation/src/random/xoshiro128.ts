@@ -7,10 +7,8 @@
  * is 4 uint32 words plus the cached second Box–Muller normal.
  */
 export class Xoshiro128 {
-  private s0 = 0;
-  private s1 = 0;
-  private s2 = 0;
-  private s3 = 0;
+  /** State words s0…s3 as int32 (typed-array storage keeps them unboxed on the hot path). */
+  private readonly s = new Int32Array(4);
   private hasSpare = false;
   private spare = 0;
 
@@ -24,25 +22,30 @@ export class Xoshiro128 {
       t = Math.imul(t ^ (t >>> 15), 0x735a2d97);
       return (t ^ (t >>> 15)) >>> 0;
     };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    const st = this.s;
+    st[0] = next();
+    st[1] = next();
+    st[2] = next();
+    st[3] = next();
+    if ((st[0] | st[1] | st[2] | st[3]) === 0) st[0] = 1;
   }
 
   /** Next uint32. */
   nextUint32(): number {
-    const s1 = this.s1;
+    const st = this.s;
+    const s0 = st[0] as number;
+    const s1 = st[1] as number;
+    let s2 = st[2] as number;
+    let s3 = st[3] as number;
     const m = Math.imul(s1, 5);
     const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
     const t = s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = (this.s3 << 11) | (this.s3 >>> 21);
+    s2 ^= s0;
+    s3 ^= s1;
+    st[1] = s1 ^ s2;
+    st[0] = s0 ^ s3;
+    st[2] = s2 ^ t;
+    st[3] = (s3 << 11) | (s3 >>> 21);
     return result;
   }
 
@@ -70,15 +73,12 @@ export class Xoshiro128 {
 
   /** The complete generator state: [s0, s1, s2, s3] words, whether a normal is cached, and that normal. */
   getState(): { words: Uint32Array; hasSpare: boolean; spare: number } {
-    return { words: Uint32Array.of(this.s0, this.s1, this.s2, this.s3), hasSpare: this.hasSpare, spare: this.spare };
+    return { words: Uint32Array.from(this.s, (v) => v >>> 0), hasSpare: this.hasSpare, spare: this.spare };
   }
 
   /** Restores a state from {@link getState}; the generator then continues bit-identically. */
   setState(state: { words: Uint32Array; hasSpare: boolean; spare: number }): void {
-    this.s0 = state.words[0] as number;
-    this.s1 = state.words[1] as number;
-    this.s2 = state.words[2] as number;
-    this.s3 = state.words[3] as number;
+    for (let i = 0; i < 4; i++) this.s[i] = state.words[i] as number;
     this.hasSpare = state.hasSpare;
     this.spare = state.spare;
   }
