@@ -39,6 +39,7 @@ export {
   type MessageHandler,
 } from "./kafka/kafka-consumer.ts";
 export { KafkaProducer, type KafkaProducerOptions, type ProducedRecord } from "./kafka/kafka-producer.ts";
+export { KafkaSeamMetrics } from "./kafka/kafka-seam-metrics.ts";
 export { kafkaTracer, kafkaTracerName } from "./kafka/kafka-tracer.ts";
 export type { OutputRecord } from "./kafka/output-record.ts";
 export { type ReadTopicToEndOptions, type ReadTopicToEndResult, readTopicToEnd } from "./kafka/read-topic-to-end.ts";

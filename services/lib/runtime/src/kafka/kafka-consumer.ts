@@ -1,9 +1,11 @@
 import type { Consumer, EachBatchPayload, Kafka } from "kafkajs";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import { KafkaError } from "../errors/kafka-error.ts";
 import { TwinstateError } from "../errors/twinstate-error.ts";
 import type { ConsumedMessage } from "./consumed-message.ts";
 import type { KafkaProducer } from "./kafka-producer.ts";
+import { KafkaSeamMetrics } from "./kafka-seam-metrics.ts";
 import { toConsumedMessage } from "./to-consumed-message.ts";
 import { withMessageSpan } from "./with-message-span.ts";
 
@@ -29,6 +31,8 @@ export interface KafkaConsumerOptions {
   readonly deadLetter?: DeadLetterOptions;
   /** Called when kafkajs gives up on the consumer (crash without restart); the service should exit. */
   readonly onFatal?: (error: Error) => void;
+  /** Registry for the seam's metrics ({@link KafkaSeamMetrics}); none recorded when absent. */
+  readonly metrics?: Registry;
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
 }
@@ -47,12 +51,14 @@ export class KafkaConsumer {
   readonly #options: KafkaConsumerOptions;
   readonly #logger: Logger;
   readonly #consumer: Consumer;
+  readonly #metrics: KafkaSeamMetrics | undefined;
   #joined = false;
   #crashed: Error | undefined;
 
   private constructor(options: KafkaConsumerOptions) {
     this.#options = options;
     this.#logger = options.logger.child({ component: "kafka-consumer", groupId: options.groupId });
+    this.#metrics = options.metrics === undefined ? undefined : KafkaSeamMetrics.for(options.metrics);
     this.#consumer = options.kafka.consumer({
       groupId: options.groupId,
       ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeout: options.sessionTimeoutMs }),
@@ -120,7 +126,9 @@ export class KafkaConsumer {
           const failure = TwinstateError.from(error);
           if (failure.retriable || this.#options.deadLetter === undefined) throw error;
           await this.#deadLetter(message, failure);
+          this.#metrics?.deadLetters.inc({ group: this.#options.groupId, topic: message.topic });
         }
+        this.#metrics?.messages.inc({ group: this.#options.groupId, topic: message.topic });
         payload.resolveOffset(raw.offset);
         committed = false;
         await payload.heartbeat();
@@ -129,6 +137,10 @@ export class KafkaConsumer {
       // Commit what was handled even when a later message failed: those offsets are done.
       if (!committed) await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
     }
+    this.#metrics?.lag.set(
+      { group: this.#options.groupId, topic: batch.topic, partition: String(batch.partition) },
+      Math.max(0, Number(batch.offsetLag())),
+    );
   }
 
   async #deadLetter(message: ConsumedMessage, failure: TwinstateError): Promise<void> {

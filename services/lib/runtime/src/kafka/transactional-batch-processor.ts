@@ -9,9 +9,11 @@ import {
   type Transaction,
 } from "kafkajs";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import { KafkaError } from "../errors/kafka-error.ts";
 import { TransactionAbortedError } from "../errors/transaction-aborted-error.ts";
 import { type ConsumedMessage, type TopicPartition, topicPartitionKey } from "./consumed-message.ts";
+import { KafkaSeamMetrics } from "./kafka-seam-metrics.ts";
 import type { OutputRecord } from "./output-record.ts";
 import { toConsumedMessage } from "./to-consumed-message.ts";
 import { toTopicMessages } from "./to-topic-messages.ts";
@@ -55,6 +57,8 @@ export interface TransactionalBatchProcessorOptions {
   readonly fromBeginning?: boolean;
   /** Called when kafkajs gives up on the consumer (crash without restart); the service should exit. */
   readonly onFatal?: (error: Error) => void;
+  /** Registry for the seam's metrics ({@link KafkaSeamMetrics}); none recorded when absent. */
+  readonly metrics?: Registry;
   /** Called after each aborted transaction (the batch will be re-processed), e.g. to count aborts in a metric. */
   readonly onTransactionAborted?: (partition: TopicPartition, error: TransactionAbortedError) => void;
   readonly sessionTimeoutMs?: number;
@@ -107,6 +111,7 @@ export class TransactionalBatchProcessor {
   readonly #partitions = new Map<string, PartitionState>();
   readonly #closing = new Set<Promise<void>>();
   readonly #chunkSize: number;
+  readonly #metrics: KafkaSeamMetrics | undefined;
   #joined = false;
   #crashed: Error | undefined;
   #stopping = false;
@@ -115,6 +120,7 @@ export class TransactionalBatchProcessor {
     this.#options = options;
     this.#logger = options.logger.child({ component: "transactional-batch-processor", groupId: options.groupId });
     this.#chunkSize = options.maxMessagesPerTransaction ?? 500;
+    this.#metrics = options.metrics === undefined ? undefined : KafkaSeamMetrics.for(options.metrics);
     this.#admin = options.kafka.admin();
     this.#consumer = options.kafka.consumer({
       groupId: options.groupId,
@@ -242,6 +248,9 @@ export class TransactionalBatchProcessor {
   }
 
   async #revoke(states: readonly PartitionState[]): Promise<void> {
+    for (const { tp } of states) {
+      this.#metrics?.lag.remove({ group: this.#options.groupId, topic: tp.topic, partition: String(tp.partition) });
+    }
     await Promise.allSettled(states.map((state) => this.#dropProducer(state)));
     await this.#options.onPartitionsRevoked?.(states.map((state) => state.tp));
   }
@@ -263,6 +272,7 @@ export class TransactionalBatchProcessor {
     }
     const begun = performance.now();
     await this.#options.onPartitionsAssigned?.(states.map((state) => state.tp));
+    this.#metrics?.restoreSeconds.observe({ group: this.#options.groupId }, (performance.now() - begun) / 1000);
     this.#logger.info(
       { partitions: states.map((s) => topicPartitionKey(s.tp)), ms: Math.round(performance.now() - begun) },
       "partitions restored",
@@ -356,8 +366,8 @@ export class TransactionalBatchProcessor {
       this.#partitions.set(key, state);
     }
     if (!payload.isRunning() || payload.isStale()) return;
-    await this.#ready(state);
-    await payload.heartbeat();
+    await this.#withHeartbeats(this.#ready(state), payload);
+    if (!payload.isRunning() || payload.isStale() || state.revoked) return;
 
     const messages = batch.messages.filter(
       (m) => state.nextOffset === undefined || BigInt(m.offset) >= state.nextOffset,
@@ -383,6 +393,36 @@ export class TransactionalBatchProcessor {
       // Everything re-delivered was already committed (see nextOffset): move the in-memory position on.
       payload.resolveOffset(batch.lastOffset());
     }
+    this.#metrics?.lag.set(
+      { group: this.#options.groupId, topic: tp.topic, partition: String(tp.partition) },
+      Math.max(0, Number(batch.offsetLag())),
+    );
+  }
+
+  /**
+   * Awaits `work` (a restore can take long) while heartbeating every second: kafkajs 2.x has no background
+   * heartbeat, so a member silent for the session timeout inside eachBatch is expelled and the group rebalances
+   * (kafkajs #1527). A failed heartbeat (e.g. a rebalance started) is thrown; the work keeps running and its
+   * result is picked up by the partition's next batch.
+   */
+  async #withHeartbeats(work: Promise<void>, payload: EachBatchPayload): Promise<void> {
+    const settled = work.then(
+      () => ({ ok: true, error: undefined as unknown }),
+      (error: unknown) => ({ ok: false, error }),
+    );
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const tick = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), 1000);
+      });
+      const outcome = await Promise.race([settled, tick]);
+      clearTimeout(timer);
+      if (outcome !== undefined) {
+        if (!outcome.ok) throw outcome.error;
+        return;
+      }
+      await payload.heartbeat();
+    }
   }
 
   async #processChunk(
@@ -393,6 +433,7 @@ export class TransactionalBatchProcessor {
   ): Promise<void> {
     const { tp } = state;
     const first = chunk[0]!.offset;
+    const begun = performance.now();
     let transaction: Transaction | undefined;
     let handlerFailed = false;
     try {
@@ -428,7 +469,12 @@ export class TransactionalBatchProcessor {
         topics: [{ topic: tp.topic, partitions: [{ partition: tp.partition, offset: commitOffset.toString() }] }],
       });
       await transaction.commit();
+      const group = this.#options.groupId;
+      this.#metrics?.transactions.inc({ group, outcome: "committed" });
+      this.#metrics?.messages.inc({ group, topic: tp.topic }, chunk.length);
+      this.#metrics?.transactionSeconds.observe({ group }, (performance.now() - begun) / 1000);
     } catch (error) {
+      this.#metrics?.transactions.inc({ group: this.#options.groupId, outcome: "aborted" });
       await this.#recover(state, transaction, first);
       const aborted = new TransactionAbortedError(
         `batch of ${topicPartitionKey(tp)} from offset ${first} aborted: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Admin } from "kafkajs";
+import type { Registry } from "prom-client";
 import type { ConsumedMessage } from "../../src/kafka/consumed-message.ts";
 import { createKafka, type Kafka } from "../../src/kafka/create-kafka.ts";
 import { KafkaProducer } from "../../src/kafka/kafka-producer.ts";
 import { readTopicToEnd } from "../../src/kafka/read-topic-to-end.ts";
 import { TransactionalBatchProcessor } from "../../src/kafka/transactional-batch-processor.ts";
+import { createMetricsRegistry } from "../../src/metrics/create-metrics-registry.ts";
 import { captureLogger } from "../support/capture-logger.ts";
 import { CountingCopyService, type CountingCopyTopics } from "../support/counting-copy-service.ts";
 import {
@@ -69,8 +71,10 @@ function processor(
   groupId: string,
   prefix: string,
   aborts: string[] = [],
+  metrics?: Registry,
 ): TransactionalBatchProcessor {
   return TransactionalBatchProcessor.fromConfig({
+    ...(metrics === undefined ? {} : { metrics }),
     onTransactionAborted: (tp, error) => void aborts.push(`${tp.partition}:${error.code}`),
     kafka,
     logger,
@@ -129,7 +133,9 @@ describe("TransactionalBatchProcessor", () => {
           return undefined;
         },
       });
-      const worker = processor(service, topics, groupId, uniqueName("tx"));
+      const aborts: string[] = [];
+      const registry = createMetricsRegistry({ service: "runtime-int", defaultMetrics: false });
+      const worker = processor(service, topics, groupId, uniqueName("tx"), aborts, registry);
       await worker.start();
       await waitFor(
         "all input offsets committed",
@@ -137,6 +143,31 @@ describe("TransactionalBatchProcessor", () => {
       );
       await worker.shutdown();
       expect(failed).toBe(true);
+      expect(aborts).toHaveLength(1);
+      expect(aborts[0]).toMatch(/^[01]:TRANSACTION_ABORTED$/);
+      const sample = async (name: string, labels: Record<string, string>, metricName = name) => {
+        const metric = await registry.getSingleMetric(name)!.get();
+        const values = metric.values.filter(
+          (v) =>
+            ((v as { metricName?: string }).metricName ?? name) === metricName &&
+            Object.entries(labels).every(([key, value]) => String(v.labels[key]) === value),
+        );
+        return values.map((v) => v.value);
+      };
+      expect(await sample("twinstate_kafka_transactions_total", { group: groupId, outcome: "aborted" })).toEqual([1]);
+      expect(await sample("twinstate_kafka_messages_processed_total", { group: groupId, topic: topics.input })).toEqual(
+        [30],
+      );
+      expect(
+        await sample(
+          "twinstate_kafka_restore_duration_seconds",
+          { group: groupId },
+          "twinstate_kafka_restore_duration_seconds_count",
+        ),
+      ).toEqual([2]);
+      expect(await sample("twinstate_kafka_consumer_lag_messages", { group: groupId, topic: topics.input })).toEqual([
+        0, 0,
+      ]);
       // v-12 was attempted twice (the aborted try and the re-processing after the seek)
       expect(service.processed.filter((v) => v === "v-12")).toHaveLength(2);
       // the partition holding v-12 was restored again after the abort
