@@ -1,4 +1,5 @@
 import { InvalidFilterConfigError } from "../errors/invalid-filter-config-error.ts";
+import { type ProductKernel, productABtKernel, productKernel } from "../linalg/specialized-kernels.ts";
 import { GaussianFilter } from "./gaussian-filter.ts";
 import type { SensorWorkspace } from "./sensor-workspace.ts";
 import { type SigmaPointScheme, writeSigmaPoints } from "./sigma-points.ts";
@@ -9,6 +10,19 @@ import {
   UnscentedPredictResult,
   UnscentedUpdateResult,
 } from "./step-results.ts";
+
+/** Per-sensor buffers of the unscented update: γ = h(χ) ((2n+1)×m), residuals, transposes and kernels. */
+interface UnscentedSensorBuffers {
+  readonly all: Float64Array;
+  readonly rows: Float64Array[];
+  readonly res: Float64Array;
+  readonly resRows: Float64Array[];
+  readonly Rt: Float64Array;
+  readonly RwT: Float64Array;
+  readonly mulMean: ProductKernel;
+  readonly mulS: ProductKernel;
+  readonly mulPxz: ProductKernel;
+}
 
 /** Options of the unscented filter: the common options plus its sigma-point scheme. */
 export interface UnscentedKalmanFilterOptions extends GaussianFilterOptions {
@@ -39,12 +53,13 @@ export class UnscentedKalmanFilter extends GaussianFilter {
   private readonly chiFRows: Float64Array[];
   private readonly chiURows: Float64Array[];
   /** γ = h(χu) per sensor ((2n+1)×m) and its row views; residual rows (2n+1)×m. */
-  private readonly gamma: Map<
-    string,
-    { all: Float64Array; rows: Float64Array[]; res: Float64Array; resRows: Float64Array[] }
-  >;
+  private readonly gamma: Map<string, UnscentedSensorBuffers>;
   private readonly Q: Float64Array;
-  private readonly dx: Float64Array;
+  /** Deviations χᵢ − x transposed (n×(2n+1)) and the same scaled by Wcᵢ. */
+  private readonly Dt: Float64Array;
+  private readonly DwT: Float64Array;
+  private readonly mulMean: ProductKernel;
+  private readonly mulCov: ProductKernel;
   private cachedDt = Number.NaN;
 
   constructor(options: UnscentedKalmanFilterOptions) {
@@ -70,10 +85,24 @@ export class UnscentedKalmanFilter extends GaussianFilter {
     for (const ws of this.sensorList) {
       const all = new Float64Array(ns * ws.m);
       const res = new Float64Array(ns * ws.m);
-      this.gamma.set(ws.name, { all, rows: rows(all, ws.m), res, resRows: rows(res, ws.m) });
+      const m = ws.m;
+      this.gamma.set(ws.name, {
+        all,
+        rows: rows(all, m),
+        res,
+        resRows: rows(res, m),
+        Rt: new Float64Array(m * ns),
+        RwT: new Float64Array(m * ns),
+        mulMean: productKernel(1, ns, m),
+        mulS: productABtKernel(m, ns, m),
+        mulPxz: productABtKernel(n, ns, m),
+      });
     }
     this.Q = new Float64Array(n * n);
-    this.dx = new Float64Array(n);
+    this.Dt = new Float64Array(n * ns);
+    this.DwT = new Float64Array(n * ns);
+    this.mulMean = productKernel(1, ns, n);
+    this.mulCov = productABtKernel(n, ns, n);
   }
 
   protected override createPredictResult(): FilterPredictResult {
@@ -113,24 +142,25 @@ export class UnscentedKalmanFilter extends GaussianFilter {
       this.transition.Q(dt, this.Q);
       this.cachedDt = dt;
     }
+    // x = Wmᵀ χf;  P = Dw Dᵀ + Q with D[:, i] = χfᵢ − x and Dw[:, i] = Wcᵢ·D[:, i] (n×(2n+1), transposed)
     const x = this.x;
     const P = this.P;
     const chiF = this.chiF;
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let i = 0; i < ns; i++) s += Wm[i] * chiF[i * n + j];
-      x[j] = s;
-    }
-    P.set(this.Q);
-    const d = this.dx;
+    this.mulMean(Wm, chiF, x);
+    const Dt = this.Dt;
+    const DwT = this.DwT;
     for (let i = 0; i < ns; i++) {
-      const w = Wc[i];
-      for (let j = 0; j < n; j++) d[j] = chiF[i * n + j] - x[j];
-      for (let a = 0; a < n; a++) {
-        const wa = w * d[a];
-        for (let b = 0; b < n; b++) P[a * n + b] += wa * d[b];
+      const w = Wc[i] as number;
+      for (let j = 0; j < n; j++) {
+        const d = (chiF[i * n + j] as number) - (x[j] as number);
+        Dt[j * ns + i] = d;
+        DwT[j * ns + i] = w * d;
       }
     }
+    this.mulCov(DwT, Dt, P);
+    const Q = this.Q;
+    const nn = n * n;
+    for (let i = 0; i < nn; i++) P[i] += Q[i] as number;
     const r = this.predictResult as UnscentedPredictResult;
     r.sigmaPoints = this.chi;
     r.propagatedSigmaPoints = this.chiF;
@@ -151,38 +181,35 @@ export class UnscentedKalmanFilter extends GaussianFilter {
     const ur = r as UnscentedUpdateResult;
     if (!this.sigma(this.chiU)) return "numerical";
     this.PPrior.set(this.P);
-    const g = this.gamma.get(ws.name) as NonNullable<ReturnType<typeof this.gamma.get>>;
+    const g = this.gamma.get(ws.name) as UnscentedSensorBuffers;
     const u = this.lastInput;
     for (let i = 0; i < ns; i++) ws.model.h(this.chiURows[i] as Float64Array, u, g.rows[i] as Float64Array);
     const zHat = ws.zHat;
     const gam = g.all;
-    for (let j = 0; j < m; j++) {
-      let s = 0;
-      for (let i = 0; i < ns; i++) s += Wm[i] * gam[i * m + j];
-      zHat[j] = s;
-    }
+    g.mulMean(Wm, gam, zHat);
     for (let i = 0; i < ns; i++) ws.model.residual(g.rows[i] as Float64Array, zHat, g.resRows[i] as Float64Array);
+    // S = Σ Wcᵢ rᵢ rᵢᵀ + R;  Pxz = Σ Wcᵢ (χᵢ − x) rᵢᵀ — as products of transposed, weighted deviation matrices
     const S = ws.S;
     const C = ws.C;
     const res = g.res;
     const chiU = this.chiU;
     const x = this.x;
-    S.set(ws.R);
-    C.fill(0);
-    const d = this.dx;
+    const Rt = g.Rt;
+    const RwT = g.RwT;
+    const DwT = this.DwT;
     for (let i = 0; i < ns; i++) {
-      const w = Wc[i];
-      const ri = i * m;
+      const w = Wc[i] as number;
       for (let a = 0; a < m; a++) {
-        const wa = w * res[ri + a];
-        for (let b = 0; b < m; b++) S[a * m + b] += wa * res[ri + b];
+        const v = res[i * m + a] as number;
+        Rt[a * ns + i] = v;
+        RwT[a * ns + i] = w * v;
       }
-      for (let a = 0; a < n; a++) d[a] = chiU[i * n + a] - x[a];
-      for (let a = 0; a < n; a++) {
-        const wa = w * d[a];
-        for (let b = 0; b < m; b++) C[a * m + b] += wa * res[ri + b];
-      }
+      for (let a = 0; a < n; a++) DwT[a * ns + i] = w * ((chiU[i * n + a] as number) - (x[a] as number));
     }
+    g.mulS(RwT, Rt, S);
+    const R = ws.R;
+    for (let i = 0; i < m * m; i++) S[i] += R[i] as number;
+    g.mulPxz(DwT, Rt, C);
     ws.model.residual(ws.z, zHat, ws.y);
     ur.sigmaPoints = this.chiU;
     ur.sigmaMeasurements = gam;
