@@ -66,35 +66,56 @@ function startChild(env: Record<string, string>): RunningChild {
   return { child, ready, exited, stderr: () => stderr };
 }
 
+/** Creates the topics, writes INPUTS readings, and returns the env for the fixture. */
+async function prepareStream(extraEnv: Record<string, string> = {}) {
+  const topics = { input: uniqueName("in"), output: uniqueName("out"), changelog: uniqueName("state") };
+  await createTopics(admin, [
+    { name: topics.input, partitions: PARTITIONS },
+    { name: topics.output, partitions: PARTITIONS },
+    { name: topics.changelog, partitions: PARTITIONS },
+  ]);
+  const producer = KafkaProducer.fromConfig({ kafka, logger });
+  await producer.start();
+  const values = Array.from({ length: INPUTS }, (_, i) => `r-${i}`);
+  await producer.send(values.map((value, i) => ({ topic: topics.input, key: `acme/asset-${i % 11}`, value })));
+  await producer.shutdown();
+  const groupId = uniqueName("copy");
+  const env = {
+    KAFKA_BROKERS: testBrokers().join(","),
+    HTTP_PORT: "0",
+    LOG_LEVEL: "info",
+    SHUTDOWN_GRACE_MS: String(GRACE_MS),
+    COPY_INPUT_TOPIC: topics.input,
+    COPY_OUTPUT_TOPIC: topics.output,
+    COPY_CHANGELOG_TOPIC: topics.changelog,
+    COPY_GROUP_ID: groupId,
+    COPY_TRANSACTIONAL_ID_PREFIX: uniqueName("copy-tx"),
+    COPY_DELAY_MS: "15",
+    ...extraEnv,
+  };
+  return { topics, values, groupId, env };
+}
+
+/** Reads the output (read_committed) and checks: every input exactly once, numbered 1..n per partition. */
+async function expectEveryInputExactlyOnce(topics: { output: string }, values: readonly string[]): Promise<void> {
+  const output: ConsumedMessage[] = [];
+  await readTopicToEnd(kafka, topics.output, [0, 1, 2], (message) => void output.push(message));
+  const copied = output.map((m) => m.value!.toString().split("#")[0]!);
+  expect(copied.length).toBe(INPUTS); // nothing processed twice…
+  expect(new Set(copied)).toEqual(new Set(values)); // …nothing lost
+  for (let partition = 0; partition < PARTITIONS; partition++) {
+    const numbers = output
+      .filter((m) => m.partition === partition)
+      .map((m) => Number(m.value!.toString().split("#")[1]));
+    expect(numbers).toEqual(numbers.map((_, i) => i + 1)); // state restored across the restart
+  }
+}
+
 describe("graceful shutdown of a real service process", () => {
   test(
     "SIGTERM mid-stream drains within the grace period, commits, and a restart finishes: every input exactly once",
     async () => {
-      const topics = { input: uniqueName("in"), output: uniqueName("out"), changelog: uniqueName("state") };
-      await createTopics(admin, [
-        { name: topics.input, partitions: PARTITIONS },
-        { name: topics.output, partitions: PARTITIONS },
-        { name: topics.changelog, partitions: PARTITIONS },
-      ]);
-      const producer = KafkaProducer.fromConfig({ kafka, logger });
-      await producer.start();
-      const values = Array.from({ length: INPUTS }, (_, i) => `r-${i}`);
-      await producer.send(values.map((value, i) => ({ topic: topics.input, key: `acme/asset-${i % 11}`, value })));
-      await producer.shutdown();
-
-      const groupId = uniqueName("copy");
-      const env = {
-        KAFKA_BROKERS: testBrokers().join(","),
-        HTTP_PORT: "0",
-        LOG_LEVEL: "info",
-        SHUTDOWN_GRACE_MS: String(GRACE_MS),
-        COPY_INPUT_TOPIC: topics.input,
-        COPY_OUTPUT_TOPIC: topics.output,
-        COPY_CHANGELOG_TOPIC: topics.changelog,
-        COPY_GROUP_ID: groupId,
-        COPY_TRANSACTIONAL_ID_PREFIX: uniqueName("copy-tx"),
-        COPY_DELAY_MS: "15",
-      };
+      const { topics, values, groupId, env } = await prepareStream();
 
       // First run: wait until it is running and has committed part of the stream, then SIGTERM it.
       const first = startChild(env);
@@ -144,17 +165,36 @@ describe("graceful shutdown of a real service process", () => {
       const ends = await admin.fetchTopicOffsets(topics.input);
       for (const end of ends) expect(offsets.get(end.partition)).toBe(Number(end.high));
 
-      const output: ConsumedMessage[] = [];
-      await readTopicToEnd(kafka, topics.output, [0, 1, 2], (message) => void output.push(message));
-      const copied = output.map((m) => m.value!.toString().split("#")[0]!);
-      expect(copied.length).toBe(INPUTS); // nothing processed twice…
-      expect(new Set(copied)).toEqual(new Set(values)); // …nothing lost
-      for (let partition = 0; partition < PARTITIONS; partition++) {
-        const numbers = output
-          .filter((m) => m.partition === partition)
-          .map((m) => Number(m.value!.toString().split("#")[1]));
-        expect(numbers).toEqual(numbers.map((_, i) => i + 1)); // state restored across the restart
-      }
+      await expectEveryInputExactlyOnce(topics, values);
+    },
+    TIMEOUT_MS,
+  );
+
+  test(
+    "SIGKILL mid-transaction: the restarted worker fences the dead one and the output is still exactly once",
+    async () => {
+      const { topics, values, groupId, env } = await prepareStream({ COPY_SESSION_TIMEOUT_MS: "6000" });
+      const first = startChild(env);
+      await first.ready;
+      await waitFor(
+        "part of the stream committed",
+        async () => (await committedTotal(admin, groupId, topics.input)) >= 60,
+      );
+      first.child.kill("SIGKILL"); // no drain: an open transaction is left behind
+      expect(await first.exited).toEqual({ code: null, signal: "SIGKILL" });
+      const afterKill = await committedTotal(admin, groupId, topics.input);
+      expect(afterKill).toBeLessThan(INPUTS);
+
+      const second = startChild(env);
+      await second.ready;
+      await waitFor(
+        "whole stream committed",
+        async () => (await committedTotal(admin, groupId, topics.input)) === INPUTS,
+        180000,
+      );
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toEqual({ code: 0, signal: null });
+      await expectEveryInputExactlyOnce(topics, values);
     },
     TIMEOUT_MS,
   );
