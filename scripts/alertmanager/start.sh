@@ -4,11 +4,12 @@
 # (http://127.0.0.1:<port>) on stdout. Starting one that already runs for this data dir is a no-op.
 #
 # Usage: scripts/alertmanager/start.sh [--port N] [--data-dir DIR]
-# Env:   ALERTMANAGER_PORT (default 9093), ALERTMANAGER_DATA_DIR (default <root>/.alertmanager/data-<port>),
+# Env:   ALERTMANAGER_PORT (default 9193: Alertmanager's usual 9093 is the local Kafka controller's port),
+#        ALERTMANAGER_DATA_DIR (default <root>/.alertmanager/data-<port>),
 #        ALERTMANAGER_BIN (default /usr/bin/prometheus-alertmanager), ALERTMANAGER_READY_TIMEOUT seconds (30)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-port="${ALERTMANAGER_PORT:-9093}"
+port="${ALERTMANAGER_PORT:-9193}"
 data="${ALERTMANAGER_DATA_DIR:-}"
 bin="${ALERTMANAGER_BIN:-/usr/bin/prometheus-alertmanager}"
 timeout="${ALERTMANAGER_READY_TIMEOUT:-30}"

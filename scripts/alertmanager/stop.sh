@@ -4,7 +4,7 @@
 # Usage: scripts/alertmanager/stop.sh [--port N] [--data-dir DIR]   (same defaults as start.sh)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-port="${ALERTMANAGER_PORT:-9093}"
+port="${ALERTMANAGER_PORT:-9193}"
 data="${ALERTMANAGER_DATA_DIR:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
