@@ -44,12 +44,18 @@ export {
 } from "./filters/step-status.ts";
 export { UnscentedKalmanFilter, type UnscentedKalmanFilterOptions } from "./filters/unscented-kalman-filter.ts";
 export { choleskyLower, choleskySemidefinite } from "./linalg/cholesky.ts";
-export { choleskyLogDeterminant, choleskyQuadraticForm, choleskySolve } from "./linalg/cholesky-solve.ts";
+export {
+  choleskyInverse,
+  choleskyLogDeterminant,
+  choleskyQuadraticForm,
+  choleskySolve,
+} from "./linalg/cholesky-solve.ts";
 export { invert } from "./linalg/invert.ts";
 export { addInPlace, allFinite, setIdentity, symmetrize } from "./linalg/matrix-elementwise.ts";
 export { multiply, multiplyABt, multiplyVector } from "./linalg/matrix-multiply.ts";
 export { nearestSpd } from "./linalg/nearest-spd.ts";
 export { type FactorizationCounters, SpdFactorizer } from "./linalg/spd-factorizer.ts";
+export { type ProductKernel, productABtKernel, productKernel } from "./linalg/specialized-kernels.ts";
 export { symmetricEigen } from "./linalg/symmetric-eigen.ts";
 export * from "./models/builtin/index.ts";
 export type { MeasurementModel } from "./models/measurement-model.ts";

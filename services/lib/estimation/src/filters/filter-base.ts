@@ -3,6 +3,7 @@ import { InvalidFilterConfigError } from "../errors/invalid-filter-config-error.
 import { allFinite } from "../linalg/matrix-elementwise.ts";
 import type { TransitionModel } from "../models/transition-model.ts";
 import { type CentralInterval, gaussianIntervals } from "../outputs/central-interval.ts";
+import { type ForecastOptions, type ForecastStep, forecast } from "../outputs/forecast.ts";
 import { createFilterHealth, FILTER_HEALTH_FIELDS, type FilterHealth } from "./filter-health.ts";
 import type { FilterSnapshot } from "./filter-snapshot.ts";
 import { SensorWorkspace } from "./sensor-workspace.ts";
@@ -153,6 +154,15 @@ export abstract class FilterBase implements StateFilter {
   /** Central intervals per variable at each level: Gaussian mean ± Φ⁻¹((1+level)/2)·σ (PF: particle quantiles). */
   intervals(levels: readonly number[]): CentralInterval[] {
     return gaussianIntervals(this.mean(), this.std(), levels);
+  }
+
+  /**
+   * Predictive mean, std and intervals at t + step, t + 2·step, … ≤ t + horizon, computed on a clone: the
+   * live filter (and its RNG) is untouched. See {@link forecast}.
+   */
+  forecast(horizon: number, step: number, options: ForecastOptions = {}): ForecastStep[] {
+    this.assertUsable();
+    return forecast(this, horizon, step, options);
   }
 
   predict(t: number, u?: Float64Array): PredictResult {

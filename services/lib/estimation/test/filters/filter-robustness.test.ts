@@ -120,7 +120,7 @@ describe.each(makers)("%s: input guards leave the state untouched", (_kind, make
   });
 });
 
-describe("quarantine", () => {
+describe("No poison (invariant 4): bad numbers quarantine the filter and say why", () => {
   test.each(["kf", "ukf", "pf"] as const)(
     "%s: non-finite numbers quarantine the filter, readers throw, steps are refused",
     (kind) => {

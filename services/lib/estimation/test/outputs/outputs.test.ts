@@ -25,6 +25,7 @@ describe("outputs", () => {
       feed(f, scriptedReadings(25, 2));
       const before = serializeFilter(f);
       const steps = forecast(f, 2, 0.5, { levels: [0.9] });
+      expect(f.forecast(2, 0.5, { levels: [0.9] })).toEqual(steps);
       expect(serializeFilter(f)).toEqual(before);
       expect(steps.map((s) => s.t - f.t)).toEqual([0.5, 1, 1.5, 2].map((d) => f.t + d - f.t));
       const widths = steps.map((s) => (s.intervals[0]?.upper[0] as number) - (s.intervals[0]?.lower[0] as number));
