@@ -99,6 +99,13 @@ export class Lifecycle {
         await this.shutdown(`start-up failure in ${hook.name}`);
         throw error;
       }
+      if (this.#state !== "starting") {
+        // Shutdown began while this hook was starting: the drain did not know about it, stop it here.
+        await Promise.resolve()
+          .then(() => hook.stop?.())
+          .catch((error: unknown) => this.#logger.error({ err: error, hook: hook.name }, "shutdown hook failed"));
+        throw new LifecycleStateError(`start-up interrupted by shutdown after "${hook.name}" started`);
+      }
       this.#started.push(hook);
       this.#logger.debug({ hook: hook.name, ms: Math.round(performance.now() - begun) }, "started");
     }
@@ -145,6 +152,8 @@ export class Lifecycle {
     try {
       await this.start();
     } catch (error) {
+      // A signal during start-up is not a start-up failure: the signal's shutdown exits the process.
+      if (this.#shutdown !== undefined && error instanceof LifecycleStateError) return;
       this.#logger.fatal({ err: error }, "could not start");
       this.#exit(1);
     }

@@ -122,6 +122,35 @@ describe("Lifecycle", () => {
     expect(signals.listenerCount("SIGTERM")).toBe(0);
   });
 
+  test("a signal during start-up stops what started (including the hook starting then) and exits 0", async () => {
+    const { lifecycle, signals, exitedOnce, exits } = setup();
+    const calls: string[] = [];
+    let finishStart: () => void = () => undefined;
+    lifecycle.register("metrics", {
+      start: () => void calls.push("start metrics"),
+      stop: () => void calls.push("stop metrics"),
+    });
+    lifecycle.register("kafka", {
+      start: () =>
+        new Promise<void>((resolve) => {
+          finishStart = resolve;
+        }),
+      stop: () => void calls.push("stop kafka"),
+    });
+    lifecycle.register("grpc", {
+      start: () => void calls.push("start grpc"),
+      stop: () => void calls.push("stop grpc"),
+    });
+    const running = lifecycle.run();
+    await new Promise((resolve) => setImmediate(resolve));
+    signals.emit("SIGTERM", "SIGTERM");
+    expect(await exitedOnce).toBe(0);
+    finishStart();
+    await running;
+    expect(calls).toEqual(["start metrics", "stop metrics", "stop kafka"]);
+    expect(exits).toEqual([0]);
+  });
+
   test("a second signal while draining forces exit(1)", async () => {
     const { lifecycle, signals, exits } = setup(5000);
     let release: () => void = () => undefined;
