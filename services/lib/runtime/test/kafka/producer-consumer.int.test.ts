@@ -3,6 +3,7 @@ import { context, ROOT_CONTEXT, type SpanContext, SpanKind, trace } from "@opent
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { Admin } from "kafkajs";
 import { InvalidArgumentError } from "../../src/errors/invalid-argument-error.ts";
+import { KafkaError } from "../../src/errors/kafka-error.ts";
 import type { ConsumedMessage } from "../../src/kafka/consumed-message.ts";
 import { createKafka, type Kafka } from "../../src/kafka/create-kafka.ts";
 import { KafkaConsumer } from "../../src/kafka/kafka-consumer.ts";
@@ -173,6 +174,62 @@ describe("Kafka seam: produce and consume", () => {
       await waitFor("all offsets committed", async () => (await committedTotal(admin, groupId, topic)) === 3);
       await consumer.shutdown();
       expect(attempts).toEqual(["a", "b", "b", "c"]);
+    },
+    TIMEOUT_MS,
+  );
+});
+
+describe("readTopicToEnd", () => {
+  test(
+    "reads only the requested partitions, up to the end captured at start, in offset order",
+    async () => {
+      const topic = uniqueName("changelog");
+      await createTopics(admin, [{ name: topic, partitions: 3 }]);
+      const producer = KafkaProducer.fromConfig({ kafka, logger });
+      await producer.start();
+      await producer.send(
+        Array.from({ length: 30 }, (_, i) => ({ topic, key: `k${i}`, value: `v${i}`, partition: i % 3 })),
+      );
+      const seen: ConsumedMessage[] = [];
+      const result = await readTopicToEnd(kafka, topic, [0, 2], async (message) => {
+        seen.push(message);
+        // writes after the start are not waited for (nor read beyond the captured end)
+        if (seen.length === 1) await producer.send([{ topic, key: "late", value: "late", partition: 0 }]);
+      });
+      await producer.shutdown();
+      expect(result.messages).toBe(20);
+      expect(result.endOffsets).toEqual(
+        new Map([
+          [0, "10"],
+          [2, "10"],
+        ]),
+      );
+      expect(seen.every((m) => m.partition !== 1)).toBe(true);
+      expect(seen.some((m) => m.value!.toString() === "late")).toBe(false);
+      for (const partition of [0, 2]) {
+        const offsets = seen.filter((m) => m.partition === partition).map((m) => Number(m.offset));
+        expect(offsets).toEqual(Array.from({ length: 10 }, (_, i) => i));
+      }
+    },
+    TIMEOUT_MS,
+  );
+
+  test(
+    "an empty partition returns at once; a partition the topic lacks is a non-retriable KafkaError",
+    async () => {
+      const topic = uniqueName("empty");
+      await createTopics(admin, [{ name: topic, partitions: 1 }]);
+      const begun = Date.now();
+      const result = await readTopicToEnd(kafka, topic, [0], () => undefined);
+      expect(result.messages).toBe(0);
+      expect(Date.now() - begun).toBeLessThan(5000);
+      const error = await readTopicToEnd(kafka, topic, [4], () => undefined).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(KafkaError);
+      expect((error as KafkaError).retriable).toBe(false);
+      expect((error as KafkaError).message).toContain("has no partition 4");
     },
     TIMEOUT_MS,
   );
