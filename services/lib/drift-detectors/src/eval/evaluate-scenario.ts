@@ -1,7 +1,8 @@
 import { DetectorSuite, type DetectorSuiteConfig } from "../detector-suite.ts";
+import { ConstantVelocityTwinStream, FirstOrderThermalTwinStream } from "./builtin-twin-streams.ts";
 import { DEFAULT_TWIN, faultModel, type ScenarioName, type TwinParameters } from "./fault-scenario.ts";
-import { RandomWalkKalmanFilter } from "./random-walk-kalman-filter.ts";
 import { SeededRandom } from "./seeded-random.ts";
+import { type EvalTwinName, RandomWalkTwinStream, type TwinStream } from "./twin-stream.ts";
 
 /** Inputs of one scenario evaluation. */
 export interface EvaluateScenarioOptions {
@@ -15,12 +16,16 @@ export interface EvaluateScenarioOptions {
   readonly detectors?: DetectorSuiteConfig;
   /** Reading index at which the fault starts. Default readingsPerRun / 2. Ignored for "clean". */
   readonly onset?: number;
+  /** Parameters of the random-walk twin (ignored by the built-in twins). */
   readonly twin?: TwinParameters;
+  /** Which simulated twin produces the innovations. Default "random_walk". */
+  readonly twinModel?: EvalTwinName;
 }
 
 /** One scenario's figures (snake_case: this is the harness's JSON line). */
 export interface ScenarioEvaluation {
   readonly scenario: ScenarioName;
+  readonly twin: EvalTwinName;
   readonly runs: number;
   readonly readings_per_run: number;
   /** Share of runs with a detection at or after onset (clean: share of runs with any alarm). */
@@ -36,20 +41,31 @@ export interface ScenarioEvaluation {
   readonly false_alarm_detectors: Readonly<Record<string, number>>;
 }
 
+/** A fresh run of the named twin, drawing its noise from `rng`. */
+export function createTwinStream(name: EvalTwinName, rng: SeededRandom, twin: TwinParameters): TwinStream {
+  switch (name) {
+    case "random_walk":
+      return new RandomWalkTwinStream(rng, twin);
+    case "constant_velocity":
+      return new ConstantVelocityTwinStream(rng);
+    case "first_order_thermal":
+      return new FirstOrderThermalTwinStream(rng);
+  }
+}
+
 /**
- * Simulates `runs` seeded streams of the random-walk twin, injects the scenario's fault at `onset`, feeds
- * the filter's innovations to a fresh `DetectorSuite` per run, and summarizes detection rate, false alarms
- * per 10 000 fault-free readings and detection delay (median, 95th percentile; nearest-rank).
+ * Simulates `runs` seeded streams of the chosen twin (the scalar random walk, or a built-in model of the
+ * estimation library run through its KalmanFilter), injects the scenario's fault at `onset`, feeds the
+ * filter's innovations to a fresh `DetectorSuite` per run, and summarizes detection rate, false alarms per
+ * 10 000 fault-free readings and detection delay (median, 95th percentile; nearest-rank).
  *
  * An alarm is a reading at which at least one detector fired. Pure and deterministic given the seed.
  */
 export function evaluateScenario(options: EvaluateScenarioOptions): ScenarioEvaluation {
   const { scenario, runs, seed, readingsPerRun } = options;
+  const twinModel = options.twinModel ?? "random_walk";
   const twin = options.twin ?? DEFAULT_TWIN;
   const onset = scenario === "clean" ? readingsPerRun : (options.onset ?? Math.floor(readingsPerRun / 2));
-  const sigmaW = Math.sqrt(twin.Q);
-  const sigmaV = Math.sqrt(twin.R);
-  const Pminus = RandomWalkKalmanFilter.steadyStatePrior(twin.Q, twin.R);
   const halfWidth = 1.6448536269514722; // z_{0.95}: 90 % two-sided predicted interval
   let detected = 0;
   let runsWithFalseAlarm = 0;
@@ -65,20 +81,14 @@ export function evaluateScenario(options: EvaluateScenarioOptions): ScenarioEval
   const upper = new Float64Array(1);
   for (let run = 0; run < runs; run++) {
     const rng = new SeededRandom((seed + run * 7919) >>> 0);
-    const fault = faultModel(scenario, twin);
+    const stream = createTwinStream(twinModel, rng, twin);
+    // faults are sized in the twin's sensor σ (only R matters to the fault model)
+    const fault = faultModel(scenario, twinModel === "random_walk" ? twin : { ...twin, R: stream.sigma ** 2 });
     const suite = DetectorSuite.create(options.detectors ?? {}, 1);
-    let x = twin.level;
-    const P0 = Pminus - twin.Q;
-    const kf = new RandomWalkKalmanFilter(twin.Q, twin.R, x + Math.sqrt(P0) * rng.normal(), P0);
-    let lastReading = x;
     let hadFalseAlarm = false;
     for (let i = 0; i < readingsPerRun; i++) {
       const faulty = i >= onset;
-      x += sigmaW * (faulty ? fault.processNoiseFactor : 1) * rng.normal();
-      const v = sigmaV * rng.normal();
-      const z = faulty ? fault.reading(x, v, i - onset, lastReading) : x + v;
-      lastReading = z;
-      const { y: yi, S: Si } = kf.step(z);
+      const { z, y: yi, S: Si } = stream.step(faulty ? fault : undefined, i - onset);
       y[0] = yi;
       S[0] = Si;
       reading[0] = z;
@@ -106,6 +116,7 @@ export function evaluateScenario(options: EvaluateScenarioOptions): ScenarioEval
   delays.sort((a, b) => a - b);
   return {
     scenario,
+    twin: twinModel,
     runs,
     readings_per_run: readingsPerRun,
     detection_rate: (scenario === "clean" ? runsWithFalseAlarm : detected) / runs,

@@ -3,8 +3,11 @@
  * false_alarms_per_10k, median_delay, p95_delay, ...) for the default detector suite:
  *
  *   node services/lib/drift-detectors/src/eval/run-eval.ts [--runs N] [--seed S] [--readings N]
- *     [--scenario NAME] [--detector NAME] [--level L]
+ *     [--scenario NAME] [--detector NAME] [--level L] [--twin NAME|all]
  *
+ * `--twin` picks the simulated twin: random_walk (default; the scalar filter of this package),
+ * constant_velocity or first_order_thermal (built-in models of @twinstate/estimation run through its
+ * KalmanFilter), or all three in turn.
  * `--detector` evaluates one detector of the suite alone (cusum, pageHinkley, adwin, nisWindow, coverage,
  * stuckSensor, noiseLevel); `--level` moves the twin's operating level (in sensor σ), which sets how large
  * a ±20 % gain fault is.
@@ -12,6 +15,7 @@
 import { DEFAULT_SUITE_CONFIG, type DetectorSuiteConfig } from "../detector-suite.ts";
 import { evaluateScenario } from "./evaluate-scenario.ts";
 import { DEFAULT_TWIN, SCENARIOS, type ScenarioName } from "./fault-scenario.ts";
+import { EVAL_TWINS, type EvalTwinName } from "./twin-stream.ts";
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -29,6 +33,9 @@ const readingsPerRun = Number(argValue("--readings") ?? 4000);
 const level = Number(argValue("--level") ?? DEFAULT_TWIN.level);
 const only = argValue("--scenario");
 const detector = argValue("--detector");
+const twinArg = argValue("--twin") ?? "random_walk";
+const twins = twinArg === "all" ? EVAL_TWINS : EVAL_TWINS.filter((t) => t === (twinArg as EvalTwinName));
+if (twins.length === 0) fail(`unknown twin ${twinArg}; known: ${EVAL_TWINS.join(", ")}, all`);
 if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(readingsPerRun) || readingsPerRun < 2) {
   fail("usage: run-eval.ts [--runs N] [--seed S] [--readings N] [--scenario NAME] [--detector NAME] [--level L]");
 }
@@ -41,17 +48,25 @@ if (detector !== undefined) {
   if (!detectorNames.includes(detector)) fail(`unknown detector ${detector}; known: ${detectorNames.join(", ")}`);
   detectors = Object.fromEntries(detectorNames.map((n) => [n, n === detector ? {} : false])) as DetectorSuiteConfig;
 }
-for (const scenario of scenarios) {
-  const started = performance.now();
-  const result = evaluateScenario({
-    scenario,
-    runs,
-    seed,
-    readingsPerRun,
-    detectors,
-    twin: { ...DEFAULT_TWIN, level },
-  });
-  const seconds = Math.round((performance.now() - started) / 10) / 100;
-  const extra = { seed, level, ...(detector === undefined ? {} : { detector }), seconds };
-  process.stdout.write(`${JSON.stringify({ ...result, ...extra })}\n`);
+for (const twinModel of twins) {
+  for (const scenario of scenarios) {
+    const started = performance.now();
+    const result = evaluateScenario({
+      scenario,
+      runs,
+      seed,
+      readingsPerRun,
+      detectors,
+      twin: { ...DEFAULT_TWIN, level },
+      twinModel,
+    });
+    const seconds = Math.round((performance.now() - started) / 10) / 100;
+    const extra = {
+      seed,
+      ...(twinModel === "random_walk" ? { level } : {}),
+      ...(detector === undefined ? {} : { detector }),
+      seconds,
+    };
+    process.stdout.write(`${JSON.stringify({ ...result, ...extra })}\n`);
+  }
 }
