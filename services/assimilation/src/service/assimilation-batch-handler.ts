@@ -34,6 +34,8 @@ export class AssimilationBatchHandler implements TransactionalBatchHandler {
   readonly #o: AssimilationBatchHandlerOptions;
   /** Keys touched per input partition since the last endBatch. */
   readonly #touched = new Map<number, Set<string>>();
+  /** Input partitions restored and not revoked since. */
+  readonly #owned = new Set<number>();
 
   constructor(options: AssimilationBatchHandlerOptions) {
     this.#o = options;
@@ -88,7 +90,13 @@ export class AssimilationBatchHandler implements TransactionalBatchHandler {
   /** Drops the partitions' twins and restores them from the changelog (read_committed, up to its end). */
   async onPartitionsAssigned(tps: readonly TopicPartition[]): Promise<void> {
     const partitions = new Set(tps.map((tp) => tp.partition));
-    for (const p of partitions) this.#touched.delete(p);
+    // The runtime restores a partition it already holds only after an aborted transaction (or when the
+    // previous owner's last transaction completed during the restore): count those as aborts.
+    for (const p of partitions) {
+      if (this.#owned.has(p)) this.#o.metrics.transactionAborts.inc();
+      this.#owned.add(p);
+      this.#touched.delete(p);
+    }
     this.#o.engine.retain((twin) => !partitions.has(twin.inputPartition));
     const begun = performance.now();
     let restored = 0;
@@ -114,7 +122,10 @@ export class AssimilationBatchHandler implements TransactionalBatchHandler {
   /** Forgets the twins of partitions this worker no longer owns. */
   onPartitionsRevoked(tps: readonly TopicPartition[]): void {
     const partitions = new Set(tps.map((tp) => tp.partition));
-    for (const p of partitions) this.#touched.delete(p);
+    for (const p of partitions) {
+      this.#touched.delete(p);
+      this.#owned.delete(p);
+    }
     const dropped = this.#o.engine.retain((twin) => !partitions.has(twin.inputPartition));
     this.#updateGauges();
     this.#o.logger.info({ partitions: [...partitions], dropped }, "twins of revoked partitions dropped");

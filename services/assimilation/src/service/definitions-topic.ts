@@ -101,7 +101,7 @@ export class DefinitionsTopic {
     this.#loaded = true;
     this.#producer = this.#o.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.#producer.connect();
-    this.#consumer = this.#o.kafka.consumer({ groupId: this.#o.groupId, readUncommitted: false });
+    this.#consumer = this.#o.kafka.consumer({ groupId: this.#o.groupId, readUncommitted: false, maxWaitTimeInMs: 250 });
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: [this.#o.topic], fromBeginning: true });
     await this.#consumer.run({

@@ -34,7 +34,7 @@ export class EstimateView {
   }
 
   async start(): Promise<void> {
-    this.#consumer = this.#o.kafka.consumer({ groupId: this.#o.groupId, readUncommitted: false });
+    this.#consumer = this.#o.kafka.consumer({ groupId: this.#o.groupId, readUncommitted: false, maxWaitTimeInMs: 250 });
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: [this.#o.topic], fromBeginning: true });
     await this.#consumer.run({
