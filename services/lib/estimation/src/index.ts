@@ -51,6 +51,14 @@ export {
   choleskySolve,
 } from "./linalg/cholesky-solve.ts";
 export { invert } from "./linalg/invert.ts";
+export {
+  type FactorNisKernel,
+  factorNisKernel,
+  type GainJosephKernel,
+  gainJosephKernel,
+  type PredictCovarianceKernel,
+  predictCovarianceKernel,
+} from "./linalg/kalman-kernels.ts";
 export { addInPlace, allFinite, setIdentity, symmetrize } from "./linalg/matrix-elementwise.ts";
 export { multiply, multiplyABt, multiplyVector } from "./linalg/matrix-multiply.ts";
 export { nearestSpd } from "./linalg/nearest-spd.ts";

@@ -1,9 +1,19 @@
 import { InvalidFilterConfigError } from "../errors/invalid-filter-config-error.ts";
+import {
+  factorNisKernel,
+  gainJosephKernel,
+  MAX_GENERATED_MEASUREMENT,
+  MAX_GENERATED_STATE,
+  type PredictCovarianceKernel,
+  predictCovarianceKernel,
+} from "../linalg/kalman-kernels.ts";
 import { type ProductKernel, productABtKernel, productKernel } from "../linalg/specialized-kernels.ts";
 import { GaussianFilter } from "./gaussian-filter.ts";
 import type { SensorWorkspace } from "./sensor-workspace.ts";
 import type { GaussianFilterOptions } from "./state-filter.ts";
 import type { FilterUpdateResult } from "./step-results.ts";
+
+const LOG_2PI = Math.log(2 * Math.PI);
 
 /**
  * Kalman filter (Kalman 1960) with the Joseph-form covariance update — for linear models.
@@ -28,6 +38,9 @@ export class KalmanFilter extends GaussianFilter {
   protected cachedDt = Number.NaN;
   private readonly mulNN: ProductKernel;
   private readonly mulNNt: ProductKernel;
+  /** Generated straight-line kernels for small shapes (null: generic path only). */
+  private readonly predictKernel: PredictCovarianceKernel | null;
+  private readonly scalar = new Float64Array(1);
 
   constructor(options: GaussianFilterOptions) {
     super(options);
@@ -49,6 +62,14 @@ export class KalmanFilter extends GaussianFilter {
     this.AP = new Float64Array(n * n);
     this.mulNN = productKernel(n, n, n);
     this.mulNNt = productABtKernel(n, n, n);
+    const generated = n <= MAX_GENERATED_STATE;
+    this.predictKernel = generated ? predictCovarianceKernel(n) : null;
+    for (const ws of this.sensorList) {
+      if (generated && ws.m <= MAX_GENERATED_MEASUREMENT) {
+        ws.factorNis = factorNisKernel(ws.m);
+        ws.gainJoseph = gainJosephKernel(n, ws.m);
+      }
+    }
   }
 
   /** The linear KF refuses nonlinear models (use ExtendedKalmanFilter or UnscentedKalmanFilter). */
@@ -88,6 +109,9 @@ export class KalmanFilter extends GaussianFilter {
     this.transitionMatrices(dt);
     this.transition.f(this.x, dt, this.lastInput, this.xNext);
     this.x.set(this.xNext);
+    this.predictResult.F = this.F;
+    this.predictResult.Q = this.Q;
+    if (this.predictKernel !== null) return this.predictKernel(this.F, this.P, this.Q, this.x);
     this.mulNN(this.F, this.P, this.FP);
     this.mulNNt(this.FP, this.F, this.P);
     const P = this.P;
@@ -122,6 +146,21 @@ export class KalmanFilter extends GaussianFilter {
     const R = ws.R;
     const mm = m * m;
     for (let i = 0; i < mm; i++) S[i] += R[i];
+    if (ws.factorNis !== null && ws.gainJoseph !== null) {
+      // Generated fast path; a non-positive pivot falls through to the robust generic path below.
+      const nis = ws.factorNis(S, ws.y, ws.LS, this.scalar);
+      const logDet = this.scalar[0] as number;
+      if (Number.isFinite(nis) && Number.isFinite(logDet)) {
+        r.predictedMeasurement = ws.zHat;
+        r.y = ws.y;
+        r.S = S;
+        r.nis = nis;
+        r.logLikelihood = -0.5 * (m * LOG_2PI + logDet + nis);
+        if (nis > ws.gateThreshold) return "gated";
+        r.K = ws.K;
+        return ws.gainJoseph(ws.LS, ws.C, ws.y, this.x, this.PPrior, ws.H, R, ws.K, this.P) ? "accepted" : "numerical";
+      }
+    }
     const step = this.innovationAndGain(ws, r);
     if (step !== "continue") return step;
     // Joseph form P ← A P Aᵀ + K R Kᵀ with A = I − K H, applied without forming A:

@@ -1,3 +1,4 @@
+import type { FactorNisKernel, GainJosephKernel } from "../linalg/kalman-kernels.ts";
 import type { FactorizationCounters } from "../linalg/spd-factorizer.ts";
 import { SpdFactorizer } from "../linalg/spd-factorizer.ts";
 import { type ProductKernel, productABtKernel, productKernel } from "../linalg/specialized-kernels.ts";
@@ -37,6 +38,9 @@ export class SensorWorkspace {
   /** Robust factoriser of S (dimension m), counting repairs into the filter's health. */
   readonly factorizer: SpdFactorizer;
   hCached = false;
+  /** Generated whole-update kernels for this shape (set by the Kalman filters when the shape is small). */
+  factorNis: FactorNisKernel | null = null;
+  gainJoseph: GainJosephKernel | null = null;
   /** The filter's reusable update result for this sensor (set by the filter). */
   result: unknown = undefined;
   /** Shape-specialised products: C = P·Hᵀ, S = H·C, K·M (M = R or S), (K·M)·Kᵀ. */

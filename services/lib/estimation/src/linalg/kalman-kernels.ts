@@ -1,0 +1,198 @@
+/**
+ * Whole-step Kalman kernels generated as straight-line code for one (n, m) shape, with every intermediate in
+ * a local variable.
+ *
+ * Why: for the small, fixed shapes of a digital twin, the generic kernels spend most of their time on loop
+ * control, index arithmetic, calls and typed-array traffic for intermediates; one generated function per
+ * shape keeps the intermediates in registers. The arithmetic is the same as the generic path (FilterPy's
+ * equations, Joseph form), so results agree to round-off; the filters fall back to the generic, robust path
+ * (jitter and nearest-SPD repair) whenever a generated kernel reports a non-positive pivot.
+ */
+
+/**
+ * nis = yᵀS⁻¹y via the lower Cholesky factor L of S (written to LS, m×m), ln det S into out[0].
+ * Returns NaN when S is not numerically positive definite.
+ */
+export type FactorNisKernel = (S: Float64Array, y: Float64Array, LS: Float64Array, out: Float64Array) => number;
+
+/**
+ * From L = chol(S): K = C S⁻¹ (C = P Hᵀ, n×m), x ← x + K y, and the Joseph update
+ * P ← (I − K H) P⁻ (I − K H)ᵀ + K R Kᵀ (applied as A P⁻ = P⁻ − K Cᵀ, (A P⁻) Aᵀ = A P⁻ − ((A P⁻) Hᵀ) Kᵀ),
+ * then P ← ½(P + Pᵀ). Returns false if x or P is not finite.
+ */
+export type GainJosephKernel = (
+  LS: Float64Array,
+  C: Float64Array,
+  y: Float64Array,
+  x: Float64Array,
+  Pprior: Float64Array,
+  H: Float64Array,
+  R: Float64Array,
+  K: Float64Array,
+  P: Float64Array,
+) => boolean;
+
+/** P ← F P Fᵀ + Q, symmetrized; returns false if x or P is not finite. */
+export type PredictCovarianceKernel = (F: Float64Array, P: Float64Array, Q: Float64Array, x: Float64Array) => boolean;
+
+/** Largest shapes generated as straight-line code (beyond them the generic kernels are as good). */
+export const MAX_GENERATED_STATE = 12;
+export const MAX_GENERATED_MEASUREMENT = 6;
+
+const factorCache = new Map<number, FactorNisKernel>();
+const gainCache = new Map<string, GainJosephKernel>();
+const predictCache = new Map<number, PredictCovarianceKernel>();
+
+function sum(terms: string[]): string {
+  return terms.length === 0 ? "0" : terms.join(" + ");
+}
+
+/** The generated {@link FactorNisKernel} for m×m innovation covariances. */
+export function factorNisKernel(m: number): FactorNisKernel {
+  const hit = factorCache.get(m);
+  if (hit !== undefined) return hit;
+  const c: string[] = ['"use strict";', "let s = 0;"];
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j <= i; j++) {
+      const terms = [`S[${i * m + j}]`];
+      for (let k = 0; k < j; k++) terms.push(`- L${i}_${k} * L${j}_${k}`);
+      c.push(`s = ${terms.join(" ")};`);
+      if (i === j) {
+        c.push("if (!(s > 0)) return NaN;");
+        c.push(`const L${i}_${i} = Math.sqrt(s);`);
+      } else {
+        c.push(`const L${i}_${j} = s / L${j}_${j};`);
+      }
+    }
+  }
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) c.push(`LS[${i * m + j}] = ${j <= i ? `L${i}_${j}` : "0"};`);
+  for (let i = 0; i < m; i++) {
+    const terms = [`y[${i}]`];
+    for (let k = 0; k < i; k++) terms.push(`- L${i}_${k} * v${k}`);
+    c.push(`const v${i} = (${terms.join(" ")}) / L${i}_${i};`);
+  }
+  const diag = Array.from({ length: m }, (_, i) => `L${i}_${i}`);
+  c.push(`const p = ${diag.join(" * ")};`);
+  c.push(
+    `out[0] = p > 1e-280 && p < 1e280 ? 2 * Math.log(p) : 2 * (${diag.map((d) => `Math.log(${d})`).join(" + ")});`,
+  );
+  c.push(`return ${Array.from({ length: m }, (_, i) => `v${i} * v${i}`).join(" + ")};`);
+  const fn = new Function("S", "y", "LS", "out", c.join("\n")) as FactorNisKernel;
+  factorCache.set(m, fn);
+  return fn;
+}
+
+/** The generated {@link GainJosephKernel} for state dimension n and measurement dimension m. */
+export function gainJosephKernel(n: number, m: number): GainJosephKernel {
+  const key = `${n}:${m}`;
+  const hit = gainCache.get(key);
+  if (hit !== undefined) return hit;
+  const c: string[] = ['"use strict";'];
+  for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) c.push(`const L${i}_${j} = LS[${i * m + j}];`);
+  // W = L⁻¹ (lower triangular)
+  for (let j = 0; j < m; j++) {
+    for (let i = j; i < m; i++) {
+      const terms = [i === j ? "1" : "0"];
+      for (let k = j; k < i; k++) terms.push(`- L${i}_${k} * W${k}_${j}`);
+      c.push(`const W${i}_${j} = (${terms.join(" ")}) / L${i}_${i};`);
+    }
+  }
+  // S⁻¹ = Wᵀ W (symmetric)
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j <= i; j++) {
+      const terms: string[] = [];
+      for (let k = i; k < m; k++) terms.push(`W${k}_${i} * W${k}_${j}`);
+      c.push(`const Si${i}_${j} = ${sum(terms)};`);
+    }
+  }
+  const si = (a: number, b: number) => (a >= b ? `Si${a}_${b}` : `Si${b}_${a}`);
+  for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) c.push(`const C${i}_${k} = C[${i * m + k}];`);
+  // K = C S⁻¹, x ← x + K y
+  for (let k = 0; k < m; k++) c.push(`const y${k} = y[${k}];`);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      const terms: string[] = [];
+      for (let k = 0; k < m; k++) terms.push(`C${i}_${k} * ${si(k, j)}`);
+      c.push(`const K${i}_${j} = ${sum(terms)};`);
+      c.push(`K[${i * m + j}] = K${i}_${j};`);
+    }
+    const upd: string[] = [];
+    for (let j = 0; j < m; j++) upd.push(`K${i}_${j} * y${j}`);
+    c.push(`x[${i}] += ${sum(upd)};`);
+  }
+  // AP = P⁻ − K Cᵀ
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const terms: string[] = [];
+      for (let k = 0; k < m; k++) terms.push(`K${i}_${k} * C${j}_${k}`);
+      c.push(`const A${i}_${j} = Pprior[${i * n + j}] - (${sum(terms)});`);
+    }
+  }
+  // M = AP Hᵀ (n×m);  N = K R (n×m)
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      const t1: string[] = [];
+      for (let k = 0; k < n; k++) t1.push(`A${i}_${k} * H[${j * n + k}]`);
+      c.push(`const M${i}_${j} = ${sum(t1)};`);
+      const t2: string[] = [];
+      for (let k = 0; k < m; k++) t2.push(`K${i}_${k} * R[${k * m + j}]`);
+      c.push(`const N${i}_${j} = ${sum(t2)};`);
+    }
+  }
+  // P = AP − M Kᵀ + N Kᵀ, symmetrized; finiteness accumulator
+  c.push("let acc = 0;");
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const t1: string[] = [];
+      const t2: string[] = [];
+      for (let k = 0; k < m; k++) {
+        t1.push(`M${i}_${k} * K${j}_${k}`);
+        t2.push(`N${i}_${k} * K${j}_${k}`);
+      }
+      c.push(`const P${i}_${j} = A${i}_${j} - (${sum(t1)}) + (${sum(t2)});`);
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    c.push(`P[${i * n + i}] = P${i}_${i}; acc += P${i}_${i} * 0 + x[${i}] * 0;`);
+    for (let j = i + 1; j < n; j++) {
+      c.push(`{ const v = 0.5 * (P${i}_${j} + P${j}_${i}); P[${i * n + j}] = v; P[${j * n + i}] = v; acc += v * 0; }`);
+    }
+  }
+  c.push("return acc === 0;");
+  const fn = new Function("LS", "C", "y", "x", "Pprior", "H", "R", "K", "P", c.join("\n")) as GainJosephKernel;
+  gainCache.set(key, fn);
+  return fn;
+}
+
+/** The generated {@link PredictCovarianceKernel} for state dimension n. */
+export function predictCovarianceKernel(n: number): PredictCovarianceKernel {
+  const hit = predictCache.get(n);
+  if (hit !== undefined) return hit;
+  const c: string[] = ['"use strict";'];
+  for (let i = 0; i < n * n; i++) c.push(`const F${i} = F[${i}];`);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const t: string[] = [];
+      for (let k = 0; k < n; k++) t.push(`F${i * n + k} * P[${k * n + j}]`);
+      c.push(`const T${i}_${j} = ${sum(t)};`);
+    }
+  }
+  const out = (i: number, j: number) => {
+    const t: string[] = [];
+    for (let k = 0; k < n; k++) t.push(`T${i}_${k} * F${j * n + k}`);
+    return `${sum(t)} + Q[${i * n + j}]`;
+  };
+  c.push("let acc = 0;");
+  for (let i = 0; i < n; i++) {
+    c.push(`{ const v = ${out(i, i)}; P[${i * n + i}] = v; acc += v * 0 + x[${i}] * 0; }`);
+    for (let j = i + 1; j < n; j++) {
+      c.push(
+        `{ const v = 0.5 * ((${out(i, j)}) + (${out(j, i)})); P[${i * n + j}] = v; P[${j * n + i}] = v; acc += v * 0; }`,
+      );
+    }
+  }
+  c.push("return acc === 0;");
+  const fn = new Function("F", "P", "Q", "x", c.join("\n")) as PredictCovarianceKernel;
+  predictCache.set(n, fn);
+  return fn;
+}
