@@ -2,8 +2,15 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { type DriftEvent, DriftEventSchema, type StateEstimate, StateEstimateSchema } from "@twinstate/proto";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import {
+  DefinitionFormat,
+  type DriftEvent,
+  DriftEventSchema,
+  type StateEstimate,
+  StateEstimateSchema,
+  TwinDefinitionSchema,
+} from "@twinstate/proto";
 import { type Admin, Kafka, logLevel, Partitioners } from "kafkajs";
 import { DriftDefinitions } from "../src/definitions/drift-definitions.ts";
 import { DriftSuites } from "../src/suites/drift-suites.ts";
@@ -137,14 +144,44 @@ export async function readDriftEvents(kafka: Kafka, topic: string): Promise<Drif
 }
 
 /** The drift events an uninterrupted, in-process run of the same code gives (per-asset order is what Kafka keeps). */
-export function offlineDriftEvents(estimates: readonly StateEstimate[]): DriftEvent[] {
-  const suites = new DriftSuites(new DriftDefinitions());
+export function offlineDriftEvents(
+  estimates: readonly StateEstimate[],
+  definitions: DriftDefinitions = new DriftDefinitions(),
+): DriftEvent[] {
+  const suites = new DriftSuites(definitions);
   const out: DriftEvent[] = [];
   for (const e of estimates) {
     const o = suites.process(e, 0);
     if (o.kind === "fed") out.push(...o.events);
   }
   return out;
+}
+
+/** Publishes a twin class version document to the definitions topic (key `class/<id>/<version>`), as assimilation's admin API does. */
+export async function publishDefinition(
+  kafka: Kafka,
+  topic: string,
+  id: string,
+  version: number,
+  yaml: string,
+): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    const record = create(TwinDefinitionSchema, {
+      twinClassId: id,
+      version,
+      document: yaml,
+      format: DefinitionFormat.YAML,
+    });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [{ key: `class/${id}/${version}`, value: Buffer.from(toBinary(TwinDefinitionSchema, record)) }],
+    });
+  } finally {
+    await producer.disconnect();
+  }
 }
 
 /** Canonical bytes of events, sorted, for exact multiset comparison. */

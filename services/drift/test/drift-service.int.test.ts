@@ -10,12 +10,14 @@ import {
 } from "@twinstate/proto";
 import { createServiceDefinition } from "@twinstate/runtime";
 import type { Admin, Kafka } from "kafkajs";
+import { DriftDefinitions } from "../src/definitions/drift-definitions.ts";
 import {
   canonical,
   committedTotal,
   createTestTopics,
   offlineDriftEvents,
   produceEstimates,
+  publishDefinition,
   readDriftEvents,
   startDrift,
   stopDrift,
@@ -81,6 +83,11 @@ describe("drift service against a real broker", () => {
     const topics = await createTestTopics(admin, "bias", 3);
     const estimates = workload(800, 500, 100);
     await produceEstimates(kafka, topics.estimates, estimates);
+    // the class's drift block (as published on twin.definitions.v1) turns interval coverage off
+    const document = "twinClass: thermal-rc\nversion: 1\ndrift:\n  coverage: false\n  cusum: { k: 0.5, arl0: 50000 }\n";
+    await publishDefinition(kafka, topics.definitions, "thermal-rc", 1, document);
+    const definitions = new DriftDefinitions();
+    expect(definitions.putDocument(document).kind).toBe("accepted");
     const service = await startDrift(topics, "w1");
     const c = client(service.grpcPort);
     try {
@@ -93,7 +100,7 @@ describe("drift service against a real broker", () => {
       const events = await readDriftEvents(kafka, topics.drift);
       // exactly once: no event id twice, and exactly what an uninterrupted in-process run of the same code gives
       expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
-      expect(canonical(events)).toEqual(canonical(offlineDriftEvents(estimates)));
+      expect(canonical(events)).toEqual(canonical(offlineDriftEvents(estimates, definitions)));
       for (const asset of ["biased-1", "biased-2", "biased-3"]) {
         const mine = events.filter((e) => e.asset === asset);
         expect(mine.length).toBeGreaterThan(0);
@@ -132,10 +139,10 @@ describe("drift service against a real broker", () => {
         code: 3,
       });
 
-      // GetDetectorState: every detector of the asset's sensor, CUSUM with its sums
+      // GetDetectorState: every detector the class configures for the sensor (no coverage), CUSUM with its sums
       const st = await call<StateResponse>((cb) => c.getDetectorState({ tenant: "acme", asset: "biased-2" }, cb));
       expect(st.states.map((s) => s.detector).sort()).toEqual(
-        ["adwin", "cusum", "interval_coverage", "nis_window", "noise_level", "page_hinkley", "stuck_sensor"].sort(),
+        ["adwin", "cusum", "nis_window", "noise_level", "page_hinkley", "stuck_sensor"].sort(),
       );
       for (const s of st.states) {
         expect(s.sensor).toBe("T_outlet");
