@@ -131,6 +131,11 @@ export class TwinEngine {
     return this.#twins.size;
   }
 
+  /** Forgets one twin (a tombstone in the changelog). */
+  drop(key: string): boolean {
+    return this.#twins.delete(key);
+  }
+
   /** Forgets twins (revoked partitions): `keep` false drops the twin. */
   retain(keep: (twin: Twin) => boolean): number {
     let dropped = 0;

@@ -36,6 +36,7 @@ export class AssimilationBatchHandler implements TransactionalBatchHandler {
   readonly #touched = new Map<number, Set<string>>();
   /** Input partitions restored and not revoked since. */
   readonly #owned = new Set<number>();
+  #gaugesAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: AssimilationBatchHandlerOptions) {
     this.#o = options;
@@ -103,7 +104,7 @@ export class AssimilationBatchHandler implements TransactionalBatchHandler {
     const result = await readTopicToEnd(this.#o.kafka, this.#o.topics.state, [...partitions], (message) => {
       const key = message.key?.toString() ?? "";
       if (message.value === null) {
-        this.#o.engine.retain((twin) => twin.key !== key);
+        this.#o.engine.drop(key);
         return;
       }
       this.#o.engine.restore(fromBinary(TwinCheckpointSchema, message.value));
@@ -112,7 +113,7 @@ export class AssimilationBatchHandler implements TransactionalBatchHandler {
     const seconds = (performance.now() - begun) / 1000;
     this.#o.metrics.restoreSeconds.observe(seconds);
     this.#o.metrics.restoreRecords.inc(result.messages);
-    this.#updateGauges();
+    this.#updateGauges(true);
     this.#o.logger.info(
       { partitions: [...partitions], records: result.messages, twins: restored, seconds },
       "twins restored",
@@ -127,11 +128,15 @@ export class AssimilationBatchHandler implements TransactionalBatchHandler {
       this.#owned.delete(p);
     }
     const dropped = this.#o.engine.retain((twin) => !partitions.has(twin.inputPartition));
-    this.#updateGauges();
+    this.#updateGauges(true);
     this.#o.logger.info({ partitions: [...partitions], dropped }, "twins of revoked partitions dropped");
   }
 
-  #updateGauges(): void {
+  /** Refreshes the per-class gauges, at most once a second (they scan every owned twin). */
+  #updateGauges(force = false): void {
+    const now = performance.now();
+    if (!force && now - this.#gaugesAt < 1000) return;
+    this.#gaugesAt = now;
     let quarantined = 0;
     const sums = new Map<string, { names: readonly string[]; sum: number[]; count: number }>();
     for (const twin of this.#o.engine.twins()) {
