@@ -113,6 +113,8 @@ export class TransactionalBatchProcessor {
   readonly #chunkSize: number;
   readonly #metrics: KafkaSeamMetrics | undefined;
   #joined = false;
+  /** Set by the first GROUP_JOIN: from then on #partitions is the authoritative assignment. */
+  #assignmentKnown = false;
   #crashed: Error | undefined;
   #stopping = false;
 
@@ -130,6 +132,7 @@ export class TransactionalBatchProcessor {
     });
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, (event) => {
       this.#joined = true;
+      this.#assignmentKnown = true;
       this.#onAssignment(event.payload.memberAssignment);
     });
     this.#consumer.on(this.#consumer.events.CRASH, (event) => {
@@ -361,7 +364,14 @@ export class TransactionalBatchProcessor {
     const key = topicPartitionKey(tp);
     let state = this.#partitions.get(key);
     if (state === undefined) {
-      // A batch before (or without) the GROUP_JOIN event for this partition: treat it as newly owned.
+      if (this.#assignmentKnown) {
+        // A batch fetched before a rebalance took this partition away. Processing it would create a producer
+        // with the new owner's transactional id (fencing the rightful owner) and commit offsets without a group
+        // generation check (no KIP-447): skip it, unresolved.
+        this.#logger.debug({ partition: key }, "skipping a batch of a partition this worker no longer owns");
+        return;
+      }
+      // A batch before the first GROUP_JOIN event was seen: treat the partition as newly owned.
       state = this.#newState(tp);
       this.#partitions.set(key, state);
     }
