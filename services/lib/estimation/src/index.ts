@@ -58,6 +58,8 @@ export {
   gainJosephKernel,
   type PredictCovarianceKernel,
   predictCovarianceKernel,
+  type UnscentedGainKernel,
+  unscentedGainKernel,
 } from "./linalg/kalman-kernels.ts";
 export { addInPlace, allFinite, setIdentity, symmetrize } from "./linalg/matrix-elementwise.ts";
 export { multiply, multiplyABt, multiplyVector } from "./linalg/matrix-multiply.ts";

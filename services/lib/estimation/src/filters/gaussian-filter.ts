@@ -1,4 +1,5 @@
 import { InvalidFilterConfigError } from "../errors/invalid-filter-config-error.ts";
+import { choleskySemidefinite } from "../linalg/cholesky.ts";
 import { choleskyInverse, choleskyLogDeterminant, choleskyQuadraticForm } from "../linalg/cholesky-solve.ts";
 import { allFinite, symmetrize } from "../linalg/matrix-elementwise.ts";
 import { SpdFactorizer } from "../linalg/spd-factorizer.ts";
@@ -30,10 +31,8 @@ export abstract class GaussianFilter extends FilterBase {
     const n = this.dimX;
     this.stateFactorizer = new SpdFactorizer(n, this.health);
     symmetrize(this.P, n);
-    const L = new Float64Array(n * n);
-    const P = this.P.slice();
-    if (!new SpdFactorizer(n, { choleskyJitters: 0, choleskyRepairs: 0, choleskyFailures: 0 }).factor(P, L)) {
-      throw new InvalidFilterConfigError("P0 is not a usable covariance");
+    if (!choleskySemidefinite(this.P, new Float64Array(n * n), n)) {
+      throw new InvalidFilterConfigError("P0 must be symmetric positive semi-definite");
     }
   }
 

@@ -1,4 +1,12 @@
 import { InvalidFilterConfigError } from "../errors/invalid-filter-config-error.ts";
+import {
+  type FactorNisKernel,
+  factorNisKernel,
+  MAX_GENERATED_MEASUREMENT,
+  MAX_GENERATED_STATE,
+  type UnscentedGainKernel,
+  unscentedGainKernel,
+} from "../linalg/kalman-kernels.ts";
 import { type ProductKernel, productABtKernel, productKernel } from "../linalg/specialized-kernels.ts";
 import { GaussianFilter } from "./gaussian-filter.ts";
 import type { SensorWorkspace } from "./sensor-workspace.ts";
@@ -11,6 +19,8 @@ import {
   UnscentedUpdateResult,
 } from "./step-results.ts";
 
+const LOG_2PI = Math.log(2 * Math.PI);
+
 /** Per-sensor buffers of the unscented update: γ = h(χ) ((2n+1)×m), residuals, transposes and kernels. */
 interface UnscentedSensorBuffers {
   readonly all: Float64Array;
@@ -22,6 +32,9 @@ interface UnscentedSensorBuffers {
   readonly mulMean: ProductKernel;
   readonly mulS: ProductKernel;
   readonly mulPxz: ProductKernel;
+  /** Generated fast-path kernels (null for large shapes). */
+  readonly factorNis: FactorNisKernel | null;
+  readonly gain: UnscentedGainKernel | null;
 }
 
 /** Options of the unscented filter: the common options plus its sigma-point scheme. */
@@ -59,6 +72,7 @@ export class UnscentedKalmanFilter extends GaussianFilter {
   private readonly Dt: Float64Array;
   private readonly DwT: Float64Array;
   private readonly mulMean: ProductKernel;
+  private readonly scalar = new Float64Array(1);
   private readonly mulCov: ProductKernel;
   private cachedDt = Number.NaN;
 
@@ -86,6 +100,7 @@ export class UnscentedKalmanFilter extends GaussianFilter {
       const all = new Float64Array(ns * ws.m);
       const res = new Float64Array(ns * ws.m);
       const m = ws.m;
+      const generated = n <= MAX_GENERATED_STATE && m <= MAX_GENERATED_MEASUREMENT;
       this.gamma.set(ws.name, {
         all,
         rows: rows(all, m),
@@ -96,6 +111,8 @@ export class UnscentedKalmanFilter extends GaussianFilter {
         mulMean: productKernel(1, ns, m),
         mulS: productABtKernel(m, ns, m),
         mulPxz: productABtKernel(n, ns, m),
+        factorNis: generated ? factorNisKernel(m) : null,
+        gain: generated ? unscentedGainKernel(n, m) : null,
       });
     }
     this.Q = new Float64Array(n * n);
@@ -214,6 +231,21 @@ export class UnscentedKalmanFilter extends GaussianFilter {
     ur.sigmaPoints = this.chiU;
     ur.sigmaMeasurements = gam;
     ur.Pxz = C;
+    if (g.factorNis !== null && g.gain !== null) {
+      // Generated fast path; a non-positive pivot falls through to the robust generic path below.
+      const nis = g.factorNis(S, ws.y, ws.LS, this.scalar);
+      const logDet = this.scalar[0] as number;
+      if (Number.isFinite(nis) && Number.isFinite(logDet)) {
+        r.predictedMeasurement = zHat;
+        r.y = ws.y;
+        r.S = S;
+        r.nis = nis;
+        r.logLikelihood = -0.5 * (m * LOG_2PI + logDet + nis);
+        if (nis > ws.gateThreshold) return "gated";
+        r.K = ws.K;
+        return g.gain(ws.LS, C, ws.y, this.x, S, ws.K, this.P) ? "accepted" : "numerical";
+      }
+    }
     const step = this.innovationAndGain(ws, r);
     if (step !== "continue") return step;
     // P ← P − (K S) Kᵀ

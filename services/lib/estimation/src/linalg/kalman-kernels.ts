@@ -32,6 +32,20 @@ export type GainJosephKernel = (
   P: Float64Array,
 ) => boolean;
 
+/**
+ * The unscented update tail from L = chol(S): K = Pxz S⁻¹ (C = Pxz), x ← x + K y, P ← P − K S Kᵀ,
+ * P ← ½(P + Pᵀ). Returns false if x or P is not finite.
+ */
+export type UnscentedGainKernel = (
+  LS: Float64Array,
+  C: Float64Array,
+  y: Float64Array,
+  x: Float64Array,
+  S: Float64Array,
+  K: Float64Array,
+  P: Float64Array,
+) => boolean;
+
 /** P ← F P Fᵀ + Q, symmetrized; returns false if x or P is not finite. */
 export type PredictCovarianceKernel = (F: Float64Array, P: Float64Array, Q: Float64Array, x: Float64Array) => boolean;
 
@@ -42,6 +56,7 @@ export const MAX_GENERATED_MEASUREMENT = 6;
 const factorCache = new Map<number, FactorNisKernel>();
 const gainCache = new Map<string, GainJosephKernel>();
 const predictCache = new Map<number, PredictCovarianceKernel>();
+const unscentedCache = new Map<string, UnscentedGainKernel>();
 
 function sum(terms: string[]): string {
   return terms.length === 0 ? "0" : terms.join(" + ");
@@ -82,12 +97,11 @@ export function factorNisKernel(m: number): FactorNisKernel {
   return fn;
 }
 
-/** The generated {@link GainJosephKernel} for state dimension n and measurement dimension m. */
-export function gainJosephKernel(n: number, m: number): GainJosephKernel {
-  const key = `${n}:${m}`;
-  const hit = gainCache.get(key);
-  if (hit !== undefined) return hit;
-  const c: string[] = ['"use strict";'];
+/**
+ * Emits the shared gain code: L from LS, W = L⁻¹, S⁻¹ = WᵀW, K = C S⁻¹ (written to K), x ← x + K y.
+ * Locals: L{i}_{j}, W{i}_{j}, Si{i}_{j}, C{i}_{k}, y{k}, K{i}_{j}.
+ */
+function gainPrelude(c: string[], n: number, m: number): void {
   for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) c.push(`const L${i}_${j} = LS[${i * m + j}];`);
   // W = L⁻¹ (lower triangular)
   for (let j = 0; j < m; j++) {
@@ -120,6 +134,15 @@ export function gainJosephKernel(n: number, m: number): GainJosephKernel {
     for (let j = 0; j < m; j++) upd.push(`K${i}_${j} * y${j}`);
     c.push(`x[${i}] += ${sum(upd)};`);
   }
+}
+
+/** The generated {@link GainJosephKernel} for state dimension n and measurement dimension m. */
+export function gainJosephKernel(n: number, m: number): GainJosephKernel {
+  const key = `${n}:${m}`;
+  const hit = gainCache.get(key);
+  if (hit !== undefined) return hit;
+  const c: string[] = ['"use strict";'];
+  gainPrelude(c, n, m);
   // AP = P⁻ − K Cᵀ
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
@@ -194,5 +217,42 @@ export function predictCovarianceKernel(n: number): PredictCovarianceKernel {
   c.push("return acc === 0;");
   const fn = new Function("F", "P", "Q", "x", c.join("\n")) as PredictCovarianceKernel;
   predictCache.set(n, fn);
+  return fn;
+}
+
+/** The generated {@link UnscentedGainKernel} for state dimension n and measurement dimension m. */
+export function unscentedGainKernel(n: number, m: number): UnscentedGainKernel {
+  const key = `${n}:${m}`;
+  const hit = unscentedCache.get(key);
+  if (hit !== undefined) return hit;
+  const c: string[] = ['"use strict";'];
+  gainPrelude(c, n, m);
+  // KS = K S (n×m)
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      const t: string[] = [];
+      for (let k = 0; k < m; k++) t.push(`K${i}_${k} * S[${k * m + j}]`);
+      c.push(`const KS${i}_${j} = ${sum(t)};`);
+    }
+  }
+  c.push("let acc = 0;");
+  const entry = (i: number, j: number) => {
+    const t: string[] = [];
+    for (let k = 0; k < m; k++) t.push(`KS${i}_${k} * K${j}_${k}`);
+    return `P[${i * n + j}] - (${sum(t)})`;
+  };
+  const writes: string[] = [];
+  for (let i = 0; i < n; i++) {
+    c.push(`const D${i}_${i} = ${entry(i, i)};`);
+    writes.push(`P[${i * n + i}] = D${i}_${i}; acc += D${i}_${i} * 0 + x[${i}] * 0;`);
+    for (let j = i + 1; j < n; j++) {
+      c.push(`const D${i}_${j} = 0.5 * ((${entry(i, j)}) + (${entry(j, i)}));`);
+      writes.push(`P[${i * n + j}] = D${i}_${j}; P[${j * n + i}] = D${i}_${j}; acc += D${i}_${j} * 0;`);
+    }
+  }
+  c.push(...writes);
+  c.push("return acc === 0;");
+  const fn = new Function("LS", "C", "y", "x", "S", "K", "P", c.join("\n")) as UnscentedGainKernel;
+  unscentedCache.set(key, fn);
   return fn;
 }

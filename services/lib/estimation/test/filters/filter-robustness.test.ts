@@ -198,3 +198,26 @@ describe("numerical safety nets are counted", () => {
     expect(ok).toBe(true);
   });
 });
+
+describe("configuration is validated up front", () => {
+  test("an indefinite or non-finite P0, bad gate probabilities and mismatched sigma points are refused", () => {
+    const bad = new Float64Array([1, 2, 0, 0, 2, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+    expect(() => new KalmanFilter({ ...cvOptions(), P0: bad })).toThrow(InvalidFilterConfigError);
+    const nan = P0.slice();
+    nan[5] = Number.NaN;
+    expect(() => new ExtendedKalmanFilter({ ...cvOptions(), P0: nan })).toThrow(InvalidFilterConfigError);
+    expect(
+      () =>
+        new KalmanFilter({
+          ...cvOptions(),
+          sensors: { gps: { model: new SelectorTestSensor(4, [0, 2], 0.25), gate: { probability: 1 } } },
+        }),
+    ).toThrow(InvalidFilterConfigError);
+    expect(
+      () => new UnscentedKalmanFilter({ ...cvOptions(), sigmaPoints: new MerweScaledSigmaPoints(3, 0.5, 2, 0) }),
+    ).toThrow(InvalidFilterConfigError);
+    expect(() => new ParticleFilter({ ...cvOptions(), particles: 1, seed: 1, resampler: "systematic" })).toThrow(
+      InvalidFilterConfigError,
+    );
+  });
+});

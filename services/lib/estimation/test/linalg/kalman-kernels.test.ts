@@ -2,7 +2,12 @@ import { describe, expect, test } from "@jest/globals";
 import fc from "fast-check";
 import { choleskyLower } from "../../src/linalg/cholesky.ts";
 import { choleskyInverse, choleskyLogDeterminant, choleskyQuadraticForm } from "../../src/linalg/cholesky-solve.ts";
-import { factorNisKernel, gainJosephKernel, predictCovarianceKernel } from "../../src/linalg/kalman-kernels.ts";
+import {
+  factorNisKernel,
+  gainJosephKernel,
+  predictCovarianceKernel,
+  unscentedGainKernel,
+} from "../../src/linalg/kalman-kernels.ts";
 import { multiply, multiplyABt } from "../../src/linalg/matrix-multiply.ts";
 
 function spd(n: number, v: number[], offset: number): Float64Array {
@@ -92,6 +97,40 @@ describe("generated Kalman kernels agree with the generic path", () => {
         const P2 = new Float64Array(n * n);
         expect(gainJosephKernel(n, m)(LS, C, y, x, P, H, R, K2, P2)).toBe(true);
         expect(close(K2, K, 1e-9)).toBe(true);
+        expect(close(P2, expected, 1e-8)).toBe(true);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  test("property: unscented gain K = Pxz S⁻¹, x + K y, P − K S Kᵀ", () => {
+    fc.assert(
+      fc.property(shape, ({ n, m, v }) => {
+        const P = spd(n, v, 2);
+        const S = spd(m, v, 9);
+        const C = Float64Array.from({ length: n * m }, (_, i) => 0.1 * (v[(i + 3) % 64] as number));
+        const y = Float64Array.from({ length: m }, (_, i) => v[(i + 21) % 64] as number);
+        const L = new Float64Array(m * m);
+        expect(choleskyLower(S, L, m)).toBe(true);
+        const Sinv = new Float64Array(m * m);
+        choleskyInverse(L, Sinv, new Float64Array(m * m), m);
+        const K = new Float64Array(n * m);
+        multiply(C, Sinv, K, n, m, m);
+        const KS = new Float64Array(n * m);
+        multiply(K, S, KS, n, m, m);
+        const KSK = new Float64Array(n * n);
+        multiplyABt(KS, K, KSK, n, m, n);
+        const expected = Float64Array.from(P, (p, i) => p - (KSK[i] as number));
+        const x = new Float64Array(n);
+        const expectedX = new Float64Array(n);
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < m; j++)
+            expectedX[i] = (expectedX[i] as number) + (K[i * m + j] as number) * (y[j] as number);
+        const K2 = new Float64Array(n * m);
+        const P2 = P.slice();
+        expect(unscentedGainKernel(n, m)(L, C, y, x, S, K2, P2)).toBe(true);
+        expect(close(K2, K, 1e-9)).toBe(true);
+        expect(close(x, expectedX, 1e-9)).toBe(true);
         expect(close(P2, expected, 1e-8)).toBe(true);
       }),
       { numRuns: 80 },
