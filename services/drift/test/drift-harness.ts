@@ -213,6 +213,8 @@ export async function freePort(): Promise<number> {
 export interface DriftProcess {
   readonly child: ChildProcess;
   readonly grpcPort: number;
+  /** Port of the metrics and health HTTP server. */
+  readonly httpPort: number;
   readonly logs: string[];
   /** Resolves when gRPC listens (every lifecycle component before it has started). */
   readonly listening: Promise<void>;
@@ -226,12 +228,13 @@ export async function startDrift(
   extraEnv: Record<string, string> = {},
 ): Promise<DriftProcess> {
   const grpcPort = await freePort();
+  const httpPort = await freePort();
   const child = spawn(process.execPath, [MAIN], {
     env: {
       PATH: process.env.PATH ?? "",
       KAFKA_BROKERS: brokers().join(","),
       LOG_LEVEL: "info",
-      HTTP_PORT: "0",
+      HTTP_PORT: String(httpPort),
       GRPC_PORT: String(grpcPort),
       DRIFT_ESTIMATES_TOPIC: topics.estimates,
       DRIFT_EVENTS_TOPIC: topics.drift,
@@ -274,7 +277,7 @@ export async function startDrift(
       resolve(code ?? signal ?? "unknown");
     });
   });
-  return { child, grpcPort, logs, listening, exited };
+  return { child, grpcPort, httpPort, logs, listening, exited };
 }
 
 /** Stops a service gracefully (SIGTERM) and waits for it to exit. */

@@ -154,6 +154,18 @@ describe("drift service against a real broker", () => {
       expect(cusum?.state.case).toBe("cusum");
       const none = await call<StateResponse>((cb) => c.getDetectorState({ tenant: "acme", asset: "nobody" }, cb));
       expect(none.states).toEqual([]);
+
+      // metrics: every estimate fed once (no abort happened), events by detector and severity, restore time
+      const metrics = await (await fetch(`http://127.0.0.1:${service.httpPort}/metrics`)).text();
+      const fed = Number(/twinstate_drift_estimates_processed_total\{outcome="fed"[^}]*\} (\d+)/.exec(metrics)?.[1]);
+      expect(fed).toBe(estimates.length);
+      const counted = [...metrics.matchAll(/^twinstate_drift_events_total\{[^}]*\} (\d+)$/gm)].reduce(
+        (n, m) => n + Number(m[1]),
+        0,
+      );
+      expect(counted).toBe(events.length);
+      expect(metrics).toMatch(/twinstate_drift_detector_latency_seconds_count\{?[^ ]*\}? \d+/);
+      expect(metrics).toMatch(/twinstate_drift_restore_seconds_count\{?[^ ]*\}? [1-9]/);
     } finally {
       c.close();
       await stopDrift(service);
