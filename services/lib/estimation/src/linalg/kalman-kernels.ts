@@ -143,6 +143,8 @@ export function gainJosephKernel(n: number, m: number): GainJosephKernel {
   if (hit !== undefined) return hit;
   const c: string[] = ['"use strict";'];
   gainPrelude(c, n, m);
+  for (let i = 0; i < m * n; i++) c.push(`const H${i} = H[${i}];`);
+  for (let i = 0; i < m * m; i++) c.push(`const R${i} = R[${i}];`);
   // AP = P⁻ − K Cᵀ
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
@@ -158,7 +160,7 @@ export function gainJosephKernel(n: number, m: number): GainJosephKernel {
       for (let k = 0; k < n; k++) t1.push(`A${i}_${k} * H[${j * n + k}]`);
       c.push(`const M${i}_${j} = ${sum(t1)};`);
       const t2: string[] = [];
-      for (let k = 0; k < m; k++) t2.push(`K${i}_${k} * R[${k * m + j}]`);
+      for (let k = 0; k < m; k++) t2.push(`K${i}_${k} * R${k * m + j}`);
       c.push(`const N${i}_${j} = ${sum(t2)};`);
     }
   }
@@ -193,10 +195,11 @@ export function predictCovarianceKernel(n: number): PredictCovarianceKernel {
   if (hit !== undefined) return hit;
   const c: string[] = ['"use strict";'];
   for (let i = 0; i < n * n; i++) c.push(`const F${i} = F[${i}];`);
+  for (let i = 0; i < n * n; i++) c.push(`const P${i} = P[${i}];`);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const t: string[] = [];
-      for (let k = 0; k < n; k++) t.push(`F${i * n + k} * P[${k * n + j}]`);
+      for (let k = 0; k < n; k++) t.push(`F${i * n + k} * P${k * n + j}`);
       c.push(`const T${i}_${j} = ${sum(t)};`);
     }
   }
@@ -227,11 +230,12 @@ export function unscentedGainKernel(n: number, m: number): UnscentedGainKernel {
   if (hit !== undefined) return hit;
   const c: string[] = ['"use strict";'];
   gainPrelude(c, n, m);
+  for (let i = 0; i < m * m; i++) c.push(`const S${i} = S[${i}];`);
   // KS = K S (n×m)
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
       const t: string[] = [];
-      for (let k = 0; k < m; k++) t.push(`K${i}_${k} * S[${k * m + j}]`);
+      for (let k = 0; k < m; k++) t.push(`K${i}_${k} * S${k * m + j}`);
       c.push(`const KS${i}_${j} = ${sum(t)};`);
     }
   }
