@@ -90,4 +90,5 @@ export { renderTemplate, templateNames } from "./rules/render-template.ts";
 export { createAlertGrpcService, principalMetadataKey } from "./service/alert-grpc-service.ts";
 export { AlertingBatchHandler, type AlertingTopics, controlPartition } from "./service/alerting-batch-handler.ts";
 export { AlertsTopicFeed, type AlertsTopicFeedOptions } from "./service/alerts-topic-feed.ts";
+export { ControlRecordsFollower, type ControlRecordsFollowerOptions } from "./service/control-records-follower.ts";
 export { StateTopicWriter } from "./service/state-topic-writer.ts";

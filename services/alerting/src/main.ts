@@ -28,6 +28,7 @@ import { loadAlertRulesFiles } from "./rules/load-alert-rules.ts";
 import { createAlertGrpcService } from "./service/alert-grpc-service.ts";
 import { AlertingBatchHandler } from "./service/alerting-batch-handler.ts";
 import { AlertsTopicFeed } from "./service/alerts-topic-feed.ts";
+import { ControlRecordsFollower } from "./service/control-records-follower.ts";
 import { GrpcServer } from "./service/runtime-grpc.ts";
 import { StateTopicWriter } from "./service/state-topic-writer.ts";
 
@@ -95,6 +96,16 @@ const router = new NotificationRouter({
   backoff: a.backoff,
 });
 lifecycle.register("routes", { start: () => router.start(), stop: () => router.stop() });
+
+const follower = new ControlRecordsFollower({
+  kafka,
+  logger,
+  topic: a.topics.state,
+  groupId: `${a.groupId}-control-${a.instanceId}`,
+  engine,
+});
+lifecycle.register("control-follower", { start: () => follower.start(), stop: () => follower.shutdown() });
+readiness.addCheck("control-follower", () => follower.isReady());
 
 const handler = new AlertingBatchHandler({
   engine,

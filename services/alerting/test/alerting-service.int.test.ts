@@ -297,7 +297,8 @@ describe("alerting service end to end (real broker, real Alertmanager, real webh
       // once (no second firing), and the acknowledgement and silence survive.
       client.close();
       service.child.kill("SIGTERM");
-      expect(await service.exited).toBe(0);
+      const code = await service.exited;
+      if (code !== 0) throw new Error(`service exited with ${code}:\n${service.logs.join("")}`);
       service = await startService("w2");
       await produce(topics.estimates, [est(now - 5_000, "pump-2", 50)]);
       await eventually(

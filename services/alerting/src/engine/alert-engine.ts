@@ -268,6 +268,11 @@ export class AlertEngine {
     this.#silences.set(silence.id, silence);
   }
 
+  /** Removes a silence (a changelog tombstone); returns whether it existed. */
+  removeSilence(id: string): boolean {
+    return this.#silences.delete(id);
+  }
+
   /** The silences of a tenant (all when tenant is undefined). */
   silences(tenant?: string): SilenceEntry[] {
     return [...this.#silences.values()].filter((s) => tenant === undefined || s.tenant === tenant);

@@ -44,7 +44,12 @@ export class AlertsTopicFeed {
 
   constructor(options: AlertsTopicFeedOptions) {
     this.#o = options;
-    this.#consumer = options.kafka.consumer({ groupId: options.groupId, readUncommitted: false });
+    // A short fetch wait: stop() waits for the current fetch, and every service shares one shutdown grace period.
+    this.#consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      readUncommitted: false,
+      maxWaitTimeInMs: 1000,
+    });
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, (event) => {
       this.#joined = true;
       const owned = new Set(event.payload.memberAssignment[options.topic] ?? []);
