@@ -1,5 +1,7 @@
 import { InvalidFilterConfigError } from "../errors/invalid-filter-config-error.ts";
 import {
+  type CholeskyKernel,
+  choleskyKernel,
   type FactorNisKernel,
   factorNisKernel,
   MAX_GENERATED_MEASUREMENT,
@@ -73,6 +75,8 @@ export class UnscentedKalmanFilter extends GaussianFilter {
   private readonly DwT: Float64Array;
   private readonly mulMean: ProductKernel;
   private readonly scalar = new Float64Array(1);
+  /** Generated Cholesky for c·P (null for large n); the robust factoriser is the fallback. */
+  private readonly chol: CholeskyKernel | null;
   private readonly mulCov: ProductKernel;
   private cachedDt = Number.NaN;
 
@@ -119,6 +123,7 @@ export class UnscentedKalmanFilter extends GaussianFilter {
     this.Dt = new Float64Array(n * ns);
     this.DwT = new Float64Array(n * ns);
     this.mulMean = productKernel(1, ns, n);
+    this.chol = n <= MAX_GENERATED_STATE ? choleskyKernel(n) : null;
     this.mulCov = productABtKernel(n, ns, n);
   }
 
@@ -137,6 +142,10 @@ export class UnscentedKalmanFilter extends GaussianFilter {
     const A = this.scaledP;
     const P = this.P;
     for (let i = 0; i < n * n; i++) A[i] = c * P[i];
+    if (this.chol !== null && this.chol(A, this.L)) {
+      writeSigmaPoints(this.x, this.L, n, out);
+      return true;
+    }
     const repairs = this.health.choleskyJitters + this.health.choleskyRepairs;
     if (!this.stateFactorizer.factor(A, this.L)) return false;
     if (this.health.choleskyJitters + this.health.choleskyRepairs !== repairs) {

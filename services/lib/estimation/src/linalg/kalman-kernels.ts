@@ -18,7 +18,7 @@ export type FactorNisKernel = (S: Float64Array, y: Float64Array, LS: Float64Arra
 /**
  * From L = chol(S): K = C S⁻¹ (C = P Hᵀ, n×m), x ← x + K y, and the Joseph update
  * P ← (I − K H) P⁻ (I − K H)ᵀ + K R Kᵀ (applied as A P⁻ = P⁻ − K Cᵀ, (A P⁻) Aᵀ = A P⁻ − ((A P⁻) Hᵀ) Kᵀ),
- * then P ← ½(P + Pᵀ). Returns false if x or P is not finite.
+ * computing the upper triangle and mirroring it (P exactly symmetric). Returns false if x or P is not finite.
  */
 export type GainJosephKernel = (
   LS: Float64Array,
@@ -34,7 +34,7 @@ export type GainJosephKernel = (
 
 /**
  * The unscented update tail from L = chol(S): K = Pxz S⁻¹ (C = Pxz), x ← x + K y, P ← P − K S Kᵀ,
- * P ← ½(P + Pᵀ). Returns false if x or P is not finite.
+ * upper triangle mirrored. Returns false if x or P is not finite.
  */
 export type UnscentedGainKernel = (
   LS: Float64Array,
@@ -46,7 +46,7 @@ export type UnscentedGainKernel = (
   P: Float64Array,
 ) => boolean;
 
-/** P ← F P Fᵀ + Q, symmetrized; returns false if x or P is not finite. */
+/** P ← F P Fᵀ + Q (upper triangle, mirrored); returns false if x or P is not finite. */
 export type PredictCovarianceKernel = (F: Float64Array, P: Float64Array, Q: Float64Array, x: Float64Array) => boolean;
 
 /** Largest shapes generated as straight-line code (beyond them the generic kernels are as good). */
@@ -153,34 +153,26 @@ export function gainJosephKernel(n: number, m: number): GainJosephKernel {
       c.push(`const A${i}_${j} = Pprior[${i * n + j}] - (${sum(terms)});`);
     }
   }
-  // M = AP Hᵀ (n×m);  N = K R (n×m)
+  // D = AP Hᵀ − K R (n×m);  P = AP − D Kᵀ = (A P⁻ Aᵀ + K R Kᵀ), upper triangle mirrored (exactly symmetric)
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
       const t1: string[] = [];
-      for (let k = 0; k < n; k++) t1.push(`A${i}_${k} * H[${j * n + k}]`);
-      c.push(`const M${i}_${j} = ${sum(t1)};`);
+      for (let k = 0; k < n; k++) t1.push(`A${i}_${k} * H${j * n + k}`);
       const t2: string[] = [];
       for (let k = 0; k < m; k++) t2.push(`K${i}_${k} * R${k * m + j}`);
-      c.push(`const N${i}_${j} = ${sum(t2)};`);
+      c.push(`const D${i}_${j} = ${sum(t1)} - (${sum(t2)});`);
     }
   }
-  // P = AP − M Kᵀ + N Kᵀ, symmetrized; finiteness accumulator
   c.push("let acc = 0;");
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const t1: string[] = [];
-      const t2: string[] = [];
-      for (let k = 0; k < m; k++) {
-        t1.push(`M${i}_${k} * K${j}_${k}`);
-        t2.push(`N${i}_${k} * K${j}_${k}`);
-      }
-      c.push(`const P${i}_${j} = A${i}_${j} - (${sum(t1)}) + (${sum(t2)});`);
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    c.push(`P[${i * n + i}] = P${i}_${i}; acc += P${i}_${i} * 0 + x[${i}] * 0;`);
-    for (let j = i + 1; j < n; j++) {
-      c.push(`{ const v = 0.5 * (P${i}_${j} + P${j}_${i}); P[${i * n + j}] = v; P[${j * n + i}] = v; acc += v * 0; }`);
+    c.push(`acc += x[${i}] * 0;`);
+    for (let j = i; j < n; j++) {
+      const t: string[] = [];
+      for (let k = 0; k < m; k++) t.push(`D${i}_${k} * K${j}_${k}`);
+      const v = `v${i}_${j}`;
+      c.push(`const ${v} = A${i}_${j} - (${sum(t)});`);
+      c.push(i === j ? `P[${i * n + i}] = ${v};` : `P[${i * n + j}] = ${v}; P[${j * n + i}] = ${v};`);
+      c.push(`acc += ${v} * 0;`);
     }
   }
   c.push("return acc === 0;");
@@ -208,13 +200,12 @@ export function predictCovarianceKernel(n: number): PredictCovarianceKernel {
     for (let k = 0; k < n; k++) t.push(`T${i}_${k} * F${j * n + k}`);
     return `${sum(t)} + Q[${i * n + j}]`;
   };
+  // Upper triangle computed, mirrored: P is exactly symmetric.
   c.push("let acc = 0;");
   for (let i = 0; i < n; i++) {
     c.push(`{ const v = ${out(i, i)}; P[${i * n + i}] = v; acc += v * 0 + x[${i}] * 0; }`);
     for (let j = i + 1; j < n; j++) {
-      c.push(
-        `{ const v = 0.5 * ((${out(i, j)}) + (${out(j, i)})); P[${i * n + j}] = v; P[${j * n + i}] = v; acc += v * 0; }`,
-      );
+      c.push(`{ const v = ${out(i, j)}; P[${i * n + j}] = v; P[${j * n + i}] = v; acc += v * 0; }`);
     }
   }
   c.push("return acc === 0;");
@@ -250,7 +241,7 @@ export function unscentedGainKernel(n: number, m: number): UnscentedGainKernel {
     c.push(`const D${i}_${i} = ${entry(i, i)};`);
     writes.push(`P[${i * n + i}] = D${i}_${i}; acc += D${i}_${i} * 0 + x[${i}] * 0;`);
     for (let j = i + 1; j < n; j++) {
-      c.push(`const D${i}_${j} = 0.5 * ((${entry(i, j)}) + (${entry(j, i)}));`);
+      c.push(`const D${i}_${j} = ${entry(i, j)};`);
       writes.push(`P[${i * n + j}] = D${i}_${j}; P[${j * n + i}] = D${i}_${j}; acc += D${i}_${j} * 0;`);
     }
   }
@@ -258,5 +249,35 @@ export function unscentedGainKernel(n: number, m: number): UnscentedGainKernel {
   c.push("return acc === 0;");
   const fn = new Function("LS", "C", "y", "x", "S", "K", "P", c.join("\n")) as UnscentedGainKernel;
   unscentedCache.set(key, fn);
+  return fn;
+}
+
+/** Lower Cholesky factor L of an n×n SPD matrix A (full L written, zeros above); false on a non-positive pivot. */
+export type CholeskyKernel = (A: Float64Array, L: Float64Array) => boolean;
+
+const choleskyCache = new Map<number, CholeskyKernel>();
+
+/** The generated {@link CholeskyKernel} for dimension n (same arithmetic as `choleskyLower`). */
+export function choleskyKernel(n: number): CholeskyKernel {
+  const hit = choleskyCache.get(n);
+  if (hit !== undefined) return hit;
+  const c: string[] = ['"use strict";', "let s = 0;"];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      const terms = [`A[${i * n + j}]`];
+      for (let k = 0; k < j; k++) terms.push(`- L${i}_${k} * L${j}_${k}`);
+      c.push(`s = ${terms.join(" ")};`);
+      if (i === j) {
+        c.push("if (!(s > 0) || s === Infinity) return false;");
+        c.push(`const L${i}_${i} = Math.sqrt(s);`);
+      } else {
+        c.push(`const L${i}_${j} = s / L${j}_${j};`);
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) c.push(`L[${i * n + j}] = ${j <= i ? `L${i}_${j}` : "0"};`);
+  c.push("return true;");
+  const fn = new Function("A", "L", c.join("\n")) as CholeskyKernel;
+  choleskyCache.set(n, fn);
   return fn;
 }

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { choleskyLower } from "../../src/linalg/cholesky.ts";
 import { choleskyInverse, choleskyLogDeterminant, choleskyQuadraticForm } from "../../src/linalg/cholesky-solve.ts";
 import {
+  choleskyKernel,
   factorNisKernel,
   gainJosephKernel,
   predictCovarianceKernel,
@@ -135,6 +136,21 @@ describe("generated Kalman kernels agree with the generic path", () => {
       }),
       { numRuns: 80 },
     );
+  });
+
+  test("property: the generated Cholesky is bit-identical to choleskyLower and refuses indefinite input", () => {
+    fc.assert(
+      fc.property(shape, ({ n, v }) => {
+        const A = spd(n, v, 5);
+        const L1 = new Float64Array(n * n);
+        const L2 = new Float64Array(n * n).fill(7);
+        expect(choleskyLower(A, L1, n)).toBe(true);
+        expect(choleskyKernel(n)(A, L2)).toBe(true);
+        expect(Array.from(L2)).toEqual(Array.from(L1));
+      }),
+      { numRuns: 60 },
+    );
+    expect(choleskyKernel(2)(new Float64Array([1, 2, 2, 1]), new Float64Array(4))).toBe(false);
   });
 
   test("a non-positive-definite S makes the generated factor report NaN (the filter then takes the robust path)", () => {
