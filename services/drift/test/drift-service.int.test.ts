@@ -170,7 +170,7 @@ describe("drift service against a real broker", () => {
       c.close();
       await stopDrift(service);
     }
-  });
+  }, 240_000);
 
   test("kill -9 mid-stream and restart: exactly the drift events of an uninterrupted run (no repeat, no loss)", async () => {
     const topics = await createTestTopics(admin, "crash", 3);
@@ -178,6 +178,17 @@ describe("drift service against a real broker", () => {
     await produceEstimates(kafka, topics.estimates, estimates);
     const expected = offlineDriftEvents(estimates);
     expect(expected.length).toBeGreaterThan(3);
+    // the uninterrupted run: the same estimates through one service process that is never killed
+    const calm = await createTestTopics(admin, "calm", 3);
+    await produceEstimates(kafka, calm.estimates, estimates);
+    const reference = await startDrift(calm, "ref");
+    try {
+      await reference.listening;
+      await waitFor("reference run done", async () => (await committedTotal(admin, calm)) >= estimates.length, 120_000);
+    } finally {
+      await stopDrift(reference);
+    }
+    const uninterrupted = await readDriftEvents(kafka, calm.drift);
     const first = await startDrift(topics, "w1", { DRIFT_MAX_MESSAGES_PER_TRANSACTION: "20" });
     let killedAt = 0;
     try {
@@ -206,6 +217,7 @@ describe("drift service against a real broker", () => {
       const events = await readDriftEvents(kafka, topics.drift);
       expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
       expect(canonical(events)).toEqual(canonical(expected));
+      expect(canonical(events)).toEqual(canonical(uninterrupted));
       console.log(
         `kill -9 after ${killedAt}/${estimates.length} estimates committed; ${events.length} drift events, as uninterrupted`,
       );
@@ -213,5 +225,5 @@ describe("drift service against a real broker", () => {
     } finally {
       await stopDrift(second);
     }
-  });
+  }, 240_000);
 });
