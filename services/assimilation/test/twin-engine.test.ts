@@ -135,10 +135,10 @@ describe("TwinEngine out of order", () => {
     const statuses = shuffled.map((r) => outOfOrder.process(r).status);
     expect(statuses.every((s) => s === EstimateStatus.OK)).toBe(true);
     // The state equals the in-order run's bit for bit (the window's arrival bookkeeping differs, by design).
-    const a = outOfOrder.get("fleet/truck-4")!.filter;
-    const b = inOrder.get("fleet/truck-4")!.filter;
-    expect(Buffer.from(a.mean().buffer)).toEqual(Buffer.from(b.mean().buffer));
-    expect(Buffer.from(a.covariance().buffer)).toEqual(Buffer.from(b.covariance().buffer));
+    const a = outOfOrder.snapshotOf(outOfOrder.get("fleet/truck-4")!);
+    const b = inOrder.snapshotOf(inOrder.get("fleet/truck-4")!);
+    expect(Buffer.from(a.x.buffer)).toEqual(Buffer.from(b.x.buffer));
+    expect(Buffer.from(a.P.buffer)).toEqual(Buffer.from(b.P.buffer));
     const late = outOfOrder.process(reading("fleet/truck-4", "gnss", 1_800_000_000 + 10, [20, -10], "m"));
     expect(late.status).toBe(EstimateStatus.REJECTED);
     expect(late.statusReason).toMatch(/^LATE_READING/);

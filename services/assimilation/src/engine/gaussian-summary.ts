@@ -19,6 +19,18 @@ export function marginalStd(P: ArrayLike<number>, n: number): number[] {
   return out;
 }
 
+const zCache = new Map<number, number>();
+
+/** z = Φ⁻¹((1 + level)/2) for a central interval at `level`, memoized (levels come from a few definitions). */
+export function centralZ(level: number): number {
+  let z = zCache.get(level);
+  if (z === undefined) {
+    z = normalQuantile((1 + level) / 2);
+    if (zCache.size < 1024) zCache.set(level, z);
+  }
+  return z;
+}
+
 /** Central Gaussian intervals mean ± z·std with z = Φ⁻¹((1 + level)/2), one band per level. */
 export function gaussianIntervals(
   mean: ArrayLike<number>,
@@ -26,7 +38,7 @@ export function gaussianIntervals(
   levels: readonly number[],
 ): IntervalBand[] {
   return levels.map((level) => {
-    const z = normalQuantile((1 + level) / 2);
+    const z = centralZ(level);
     const lower: number[] = [];
     const upper: number[] = [];
     for (let i = 0; i < std.length; i++) {

@@ -3,6 +3,7 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import {
   chiSquareQuantile,
   type FilterBase,
+  type FilterSnapshot,
   LagWindowFilter,
   type PredictStatus,
   type UpdateResult,
@@ -39,19 +40,24 @@ export interface Twin {
   readonly twinClass: TwinClass;
   readonly parameters: Readonly<Record<string, number>>;
   readonly bindingFingerprint: string;
-  /** The filter (inside the lag window when the class declares one). */
-  readonly filter: FilterBase;
-  /** Out-of-order tolerance (the class's `lagWindow`), wrapping `filter`. */
+  /**
+   * The filter the twin steps with. A twin of a class without a lag window is a flyweight: its state rests
+   * in `snapshot` and `filter` is the class's shared working filter, loaded from the snapshot for each
+   * step (a few hundred bytes per twin instead of a filter's dozens of buffers). Only meaningful inside
+   * the engine: read state through {@link TwinEngine.snapshotOf}.
+   */
+  filter: FilterBase;
+  /** The flyweight twin's state at rest; undefined for twins with their own filter. */
+  snapshot: FilterSnapshot | undefined;
+  /** Out-of-order tolerance (the class's `lagWindow`), wrapping the twin's own `filter`. */
   readonly window: LagWindowFilter | undefined;
-  /** Last good mean and covariance (what a quarantined twin reports). */
+  /** Last published (good) mean and covariance: what a quarantined twin reports. */
   lastX: Float64Array;
   lastP: Float64Array;
   sequence: bigint;
   inputPartition: number;
   lastInputOffset: bigint;
   lastEventTime: Timestamp | undefined;
-  /** Latest estimate this engine produced for the twin (not checkpointed). */
-  latest: StateEstimate | undefined;
 }
 
 /** Options of {@link TwinEngine}. */
@@ -71,8 +77,21 @@ export class UnknownTwinClassError extends Error {
 
 const UNKNOWN_SENSOR = "UNKNOWN_SENSOR";
 
-/** Fingerprint of what a binding decides about a twin: class, resolved version, parameters, initial state. */
+const fingerprints = new WeakMap<AssetBindingDocument, { readonly classKey: string; readonly value: string }>();
+
+/**
+ * Fingerprint of what a binding decides about a twin: class, resolved version, parameters, initial state.
+ * Memoized per binding object and resolved class version (it is computed for every reading).
+ */
 function fingerprintOf(resolved: ResolvedBinding): string {
+  const cached = fingerprints.get(resolved.binding);
+  if (cached !== undefined && cached.classKey === resolved.twinClass.key) return cached.value;
+  const value = computeFingerprint(resolved);
+  fingerprints.set(resolved.binding, { classKey: resolved.twinClass.key, value });
+  return value;
+}
+
+function computeFingerprint(resolved: ResolvedBinding): string {
   const b = resolved.binding;
   return canonicalJson({
     c: resolved.twinClass.id,
@@ -109,6 +128,8 @@ function measuredValue(reading: ValidatedReading): Float64Array | undefined {
 export class TwinEngine {
   readonly catalog: DefinitionCatalog;
   readonly #twins = new Map<string, Twin>();
+  /** Shared working filters of flyweight twins, by class version and parameter overrides. */
+  readonly #shared = new Map<string, FilterBase>();
   readonly #now: () => number;
 
   constructor(catalog: DefinitionCatalog, options: TwinEngineOptions = {}) {
@@ -150,6 +171,62 @@ export class TwinEngine {
 
   /** Assimilates one valid reading and returns the one estimate it produces (never with NaN or Inf). */
   process(reading: ValidatedReading, position: InputPosition = { partition: -1, offset: -1n }): StateEstimate {
+    const estimate = this.#process(reading, position);
+    const twin = this.#twins.get(`${estimate.tenant}/${estimate.asset}`);
+    if (twin !== undefined) this.#save(twin);
+    return estimate;
+  }
+
+  /** True when the twin is quarantined. */
+  isQuarantined(twin: Twin): boolean {
+    return (twin.snapshot ?? twin.filter).quarantine !== undefined;
+  }
+
+  /** The twin's current filter state (a copy for twins with their own filter). */
+  snapshotOf(twin: Twin): FilterSnapshot {
+    return twin.snapshot ?? twin.filter.captureState();
+  }
+
+  /** Loads a flyweight twin's state into its class's shared filter (no-op for twins with their own filter). */
+  #load(twin: Twin): FilterBase {
+    if (twin.snapshot !== undefined) twin.filter.restoreState(twin.snapshot);
+    return twin.filter;
+  }
+
+  /** Stores a flyweight twin's state after a step; its last published state is then that snapshot. */
+  #save(twin: Twin): void {
+    if (twin.snapshot === undefined) return;
+    const quarantinedBefore = twin.snapshot.quarantine !== undefined;
+    twin.snapshot = twin.filter.captureState();
+    if (!quarantinedBefore && twin.snapshot.quarantine === undefined) {
+      twin.lastX = twin.snapshot.x;
+      twin.lastP = twin.snapshot.P;
+    }
+  }
+
+  /** The shared working filter of a class version with parameter overrides. */
+  #sharedFilter(twinClass: TwinClass, parameters: Readonly<Record<string, number>>, source: string): FilterBase {
+    const key = `${twinClass.key}|${canonicalJson(parameters)}`;
+    let filter = this.#shared.get(key);
+    if (filter === undefined) {
+      filter = twinClass.createFilter(0, { parameters }, source);
+      this.#shared.set(key, filter);
+    }
+    return filter;
+  }
+
+  /** Makes a freshly built filter the twin's: kept as its own (lag window) or captured into a flyweight. */
+  #adopt(
+    twinClass: TwinClass,
+    parameters: Readonly<Record<string, number>>,
+    built: FilterBase,
+    source: string,
+  ): { filter: FilterBase; snapshot: FilterSnapshot | undefined } {
+    if (twinClass.document.lagWindow !== undefined) return { filter: built, snapshot: undefined };
+    return { filter: this.#sharedFilter(twinClass, parameters, source), snapshot: built.captureState() };
+  }
+
+  #process(reading: ValidatedReading, position: InputPosition): StateEstimate {
     const r = reading.reading;
     const tenant = r?.tenant ?? "";
     const asset = r?.asset ?? "";
@@ -161,7 +238,10 @@ export class TwinEngine {
       const reason =
         eventTime === undefined ? "NO_EVENT_TIME: reading has no event time" : `UNBOUND_ASSET: no binding for ${key}`;
       const existing = this.#twins.get(key);
-      if (existing !== undefined) return this.#rejected(existing, reading, position, reason);
+      if (existing !== undefined) {
+        this.#load(existing);
+        return this.#rejected(existing, reading, position, reason);
+      }
       return create(StateEstimateSchema, {
         tenant,
         asset,
@@ -178,7 +258,7 @@ export class TwinEngine {
       twin = this.#createTwin(key, tenant, asset, resolved, fingerprint, t, twin);
       this.#twins.set(key, twin);
     }
-    const filter = twin.filter;
+    const filter = this.#load(twin);
     const sensor = r?.sensor ?? "";
     const tc = twin.twinClass;
 
@@ -263,6 +343,7 @@ export class TwinEngine {
     if (twin === undefined) throw new Error(`no twin ${key}`);
     // A quarantined filter refuses to give its state and reports its last good one, which a restored twin
     // must report too: it travels beside the library's serialized filter.
+    this.#load(twin);
     const quarantined = twin.filter.quarantine !== undefined;
     const state = encodeTwinState({
       filter: twin.window ?? twin.filter,
@@ -312,8 +393,13 @@ export class TwinEngine {
       sensors: twinClass.sensors,
     });
     const window = snapshot.filter instanceof LagWindowFilter ? snapshot.filter : undefined;
-    const filter = window?.filter ?? (snapshot.filter as FilterBase);
-    const quarantined = filter.quarantine !== undefined;
+    const built = window?.filter ?? (snapshot.filter as FilterBase);
+    const quarantined = built.quarantine !== undefined;
+    const adopted =
+      window === undefined
+        ? this.#adopt(twinClass, snapshot.parameters, built, source)
+        : { filter: built, snapshot: undefined };
+    const held = adopted.snapshot;
     const twin: Twin = {
       key,
       tenant: checkpoint.tenant,
@@ -321,17 +407,19 @@ export class TwinEngine {
       twinClass,
       parameters: snapshot.parameters,
       bindingFingerprint: snapshot.bindingFingerprint,
-      filter,
+      filter: adopted.filter,
+      snapshot: held,
       window,
-      lastX: quarantined ? (snapshot.last?.x ?? new Float64Array(twinClass.stateNames.length)) : filter.mean(),
+      lastX: quarantined
+        ? (snapshot.last?.x ?? new Float64Array(twinClass.stateNames.length))
+        : (held?.x ?? built.mean()),
       lastP: quarantined
         ? (snapshot.last?.P ?? new Float64Array(twinClass.stateNames.length ** 2))
-        : filter.covariance(),
+        : (held?.P ?? built.covariance()),
       sequence: checkpoint.lastSequence,
       inputPartition: checkpoint.inputPartition,
       lastInputOffset: checkpoint.lastInputOffset,
       lastEventTime: checkpoint.lastEventTime,
-      latest: undefined,
     };
     this.#twins.set(key, twin);
     return twin;
@@ -353,7 +441,7 @@ export class TwinEngine {
     let t0 = t;
     if (previous !== undefined) {
       // Re-binding: keep the estimate when the state layout is the same, at the twin's current time.
-      t0 = Math.min(previous.filter.t, t);
+      t0 = Math.min(this.snapshotOf(previous).t, t);
       const sameState =
         previous.twinClass.stateNames.length === twinClass.stateNames.length &&
         previous.twinClass.stateNames.every((n, i) => n === twinClass.stateNames[i]);
@@ -372,6 +460,9 @@ export class TwinEngine {
     if (twinClass.defaultInput.length > 0) filter.predict(t0, twinClass.defaultInput);
     const lag = twinClass.document.lagWindow;
     const window = lag === undefined ? undefined : new LagWindowFilter(filter, lag.seconds);
+    const lastX = filter.mean();
+    const lastP = filter.covariance();
+    const adopted = this.#adopt(twinClass, binding.parameters, filter, source);
     return {
       key,
       tenant,
@@ -379,15 +470,15 @@ export class TwinEngine {
       twinClass,
       parameters: binding.parameters,
       bindingFingerprint: fingerprint,
-      filter,
+      filter: adopted.filter,
+      snapshot: adopted.snapshot,
       window,
-      lastX: filter.mean(),
-      lastP: filter.covariance(),
+      lastX,
+      lastP,
       sequence: previous?.sequence ?? 0n,
       inputPartition: previous?.inputPartition ?? -1,
       lastInputOffset: previous?.lastInputOffset ?? -1n,
       lastEventTime: previous?.lastEventTime,
-      latest: previous?.latest,
     };
   }
 
@@ -429,8 +520,10 @@ export class TwinEngine {
     if (!allNumbersFinite(x, P) || !innovationOk) {
       return this.#quarantined(twin, reading, position, "NON_FINITE_OUTPUT: the estimate had a NaN or Inf");
     }
-    twin.lastX = x;
-    twin.lastP = P;
+    if (twin.snapshot === undefined) {
+      twin.lastX = x;
+      twin.lastP = P;
+    }
     return this.#emit(twin, reading, position, status, reason, x, P, update);
   }
 
@@ -481,7 +574,6 @@ export class TwinEngine {
       ...(reading.ingestionTime === undefined ? {} : { ingestionTime: reading.ingestionTime }),
       ...(innovation === undefined ? {} : { innovation }),
     });
-    twin.latest = estimate;
     return estimate;
   }
 }
@@ -523,8 +615,18 @@ function step(
  */
 function gateThresholdOf(twin: Twin, sensor: string, m: number): number {
   const p = twin.twinClass.sensors[sensor]?.gate?.probability;
-  return p === undefined ? 0 : chiSquareQuantile(p, m);
+  if (p === undefined) return 0;
+  const key = `${p}/${m}`;
+  let threshold = gateThresholds.get(key);
+  if (threshold === undefined) {
+    threshold = chiSquareQuantile(p, m);
+    gateThresholds.set(key, threshold);
+  }
+  return threshold;
 }
+
+/** χ²⁻¹(p; m) by "p/m": a handful of distinct gates exist, and the quantile is costly to compute. */
+const gateThresholds = new Map<string, number>();
 
 /** The binding's overrides in the form TwinClass takes. */
 export function bindingOverrides(binding: AssetBindingDocument): {

@@ -1,5 +1,5 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { EstimateStatus, StateEstimateSchema, TwinCheckpointSchema, ValidatedReadingSchema } from "@twinstate/proto";
+import { StateEstimateSchema, TwinCheckpointSchema, ValidatedReadingSchema } from "@twinstate/proto";
 import type { Logger, OutputRecord, TransactionalBatchHandler } from "@twinstate/runtime";
 import { readTopicToEnd } from "@twinstate/runtime";
 import type { Kafka } from "kafkajs";
@@ -140,18 +140,19 @@ export class AssimilationBatchHandler implements TransactionalBatchHandler {
     let quarantined = 0;
     const sums = new Map<string, { names: readonly string[]; sum: number[]; count: number }>();
     for (const twin of this.#o.engine.twins()) {
-      if (twin.filter.quarantine !== undefined) quarantined++;
-      const latest = twin.latest;
-      if (latest === undefined || latest.status === EstimateStatus.QUARANTINED) continue;
+      if (this.#o.engine.isQuarantined(twin)) {
+        quarantined++;
+        continue;
+      }
+      const names = twin.twinClass.stateNames;
       let s = sums.get(twin.twinClass.id);
       if (s === undefined) {
-        s = { names: latest.variableNames, sum: latest.variableNames.map(() => 0), count: 0 };
+        s = { names, sum: names.map(() => 0), count: 0 };
         sums.set(twin.twinClass.id, s);
       }
-      if (latest.stdDev.length !== s.sum.length) continue;
-      latest.stdDev.forEach((v, i) => {
-        s.sum[i] = (s.sum[i] ?? 0) + v;
-      });
+      if (names.length !== s.sum.length) continue;
+      const n = names.length;
+      for (let i = 0; i < n; i++) s.sum[i] = (s.sum[i] ?? 0) + Math.sqrt(Math.max(0, twin.lastP[i * n + i] ?? 0));
       s.count++;
     }
     this.#o.metrics.quarantinedTwins.set(quarantined);

@@ -80,7 +80,9 @@ export function createTwinGrpcService(o: TwinGrpcServiceOptions): ServiceImpleme
         includeCovariance,
         parameters: { ...(binding?.parameters ?? {}), ...parameters },
         input:
-          live !== undefined && live.twinClass === twinClass ? live.filter.lastInput.slice() : twinClass.defaultInput,
+          live !== undefined && live.twinClass === twinClass
+            ? o.engine.snapshotOf(live).lastInput.slice()
+            : twinClass.defaultInput,
         inputProfile: profile,
         maxSteps: o.maxForecastSteps,
       });
