@@ -1,0 +1,188 @@
+/**
+ * `make bench-ingest`: sustained throughput of the REAL ingest service (src/main.ts as a child process, Kafka
+ * transactions on) on a local broker, and — measured in the same run on the same broker — a bare kafkajs
+ * consume→produce pass-through of the same messages and Kafka's own ProducerPerformance and
+ * ConsumerPerformance (kafka-tools jar in .kafka/libs) for the broker's raw limit. Prints one JSON line per case
+ * with `case` and `readings_per_s`.
+ *
+ * The raw topic is filled first, then the service starts: the figure is the service's sustained processing rate
+ * (group join included), not the producer's. Uses KAFKA_BROKERS when set, else starts the project's local broker
+ * (scripts/kafka/start.sh) on BENCH_KAFKA_PORT (default 39092) and stops it at the end.
+ */
+import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import {
+  freshTopics,
+  produceInputs,
+  readOutputs,
+  startService,
+  stopService,
+  testKafka,
+} from "../../services/ingest/test/ingest-harness.ts";
+import { mixedStream } from "../../services/ingest/test/mixed-stream.ts";
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const count = Number(process.env.BENCH_READINGS ?? 200_000);
+const partitions = Number(process.env.BENCH_PARTITIONS ?? 6);
+
+function line(fields: Record<string, unknown>): void {
+  console.log(JSON.stringify(fields));
+}
+
+let startedBroker = false;
+const port = process.env.BENCH_KAFKA_PORT ?? "39092";
+if (process.env.KAFKA_BROKERS === undefined || process.env.KAFKA_BROKERS === "") {
+  const { stdout } = await run("bash", [`${root}/scripts/kafka/start.sh`, "--port", port], { maxBuffer: 1 << 20 });
+  process.env.KAFKA_BROKERS = stdout.trim().split("\n").pop()!;
+  startedBroker = true;
+}
+const brokers = process.env.KAFKA_BROKERS!;
+
+try {
+  const kafka = testKafka("ingest-bench");
+  const ids = await freshTopics(kafka, partitions);
+  const inputs = mixedStream({ count, nowMs: Date.now(), seed: 3 });
+  const bytes = inputs.reduce((n, i) => n + i.value.length, 0);
+  await produceInputs(kafka, ids.raw, inputs);
+
+  // 1. the ingest service, transactions on
+  const service = await startService(ids); // info level: the harness waits for the "running" line
+  try {
+    await service.running;
+    const begun = performance.now();
+    const outputs = await readOutputs(kafka, ids, count, 600_000, 0);
+    const seconds = (performance.now() - begun) / 1000;
+    const valid = outputs.filter((o) => o.kind === "valid").length;
+    line({
+      case: "ingest_service_transactional",
+      readings: count,
+      valid,
+      dead_lettered: outputs.length - valid,
+      partitions,
+      seconds: Number(seconds.toFixed(2)),
+      readings_per_s: Math.round(outputs.length / seconds),
+    });
+  } finally {
+    await stopService(service);
+  }
+
+  // 2. bare kafkajs consume → produce of the same raw messages (no validation, no transactions)
+  {
+    const admin = kafka.admin();
+    await admin.connect();
+    const out = `${ids.raw}.passthrough`;
+    await admin.createTopics({ waitForLeaders: false, topics: [{ topic: out, numPartitions: partitions }] });
+    await admin.disconnect();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const consumer = kafka.consumer({ groupId: `passthrough-${randomUUID()}`, maxBytes: 20 << 20 });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [ids.raw], fromBeginning: true });
+    let moved = 0;
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const begun = performance.now();
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        await producer.send({
+          topic: out,
+          acks: -1,
+          messages: batch.messages.map((m) => ({ key: m.key, value: m.value })),
+        });
+        moved += batch.messages.length;
+        if (moved >= count) done();
+      },
+    });
+    await finished;
+    const seconds = (performance.now() - begun) / 1000;
+    await consumer.disconnect();
+    await producer.disconnect();
+    line({
+      case: "kafkajs_passthrough",
+      readings: count,
+      partitions,
+      seconds: Number(seconds.toFixed(2)),
+      readings_per_s: Math.round(count / seconds),
+    });
+  }
+
+  // 3. Kafka's own perf tools: the broker's raw limit for records of the same average size
+  const classpath = `${root}/.kafka/libs/*`;
+  const recordSize = Math.max(1, Math.round(bytes / count));
+  const perfTopic = `${ids.raw}.perf`;
+  {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: false, topics: [{ topic: perfTopic, numPartitions: partitions }] });
+    await admin.disconnect();
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  {
+    const { stdout } = await run(
+      "java",
+      [
+        "-cp",
+        classpath,
+        "org.apache.kafka.tools.ProducerPerformance",
+        "--topic",
+        perfTopic,
+        "--num-records",
+        String(count),
+        "--record-size",
+        String(recordSize),
+        "--throughput",
+        "-1",
+        "--producer-props",
+        `bootstrap.servers=${brokers}`,
+        "acks=all",
+      ],
+      { maxBuffer: 16 << 20, timeout: 300_000 },
+    );
+    const last = stdout.trim().split("\n").pop() ?? "";
+    const match = /([\d.]+) records\/sec/.exec(last);
+    line({
+      case: "kafka_producer_performance",
+      readings: count,
+      record_size: recordSize,
+      readings_per_s: match === null ? null : Math.round(Number(match[1])),
+    });
+  }
+  {
+    const { stdout } = await run(
+      "java",
+      [
+        "-cp",
+        classpath,
+        "org.apache.kafka.tools.ConsumerPerformance",
+        "--bootstrap-server",
+        brokers,
+        "--topic",
+        perfTopic,
+        "--messages",
+        String(count),
+        "--timeout",
+        "60000",
+      ],
+      { maxBuffer: 16 << 20, timeout: 300_000 },
+    );
+    // header: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, ...
+    const rows = stdout.trim().split("\n");
+    const header = rows.findIndex((r) => r.includes("nMsg.sec"));
+    const cols = (rows[header] ?? "").split(",").map((c) => c.trim());
+    const values = (rows[header + 1] ?? "").split(",").map((c) => c.trim());
+    const rate = Number(values[cols.indexOf("nMsg.sec")]);
+    line({
+      case: "kafka_consumer_performance",
+      readings: count,
+      record_size: recordSize,
+      readings_per_s: Number.isFinite(rate) ? Math.round(rate) : null,
+    });
+  }
+} finally {
+  if (startedBroker) await run("bash", [`${root}/scripts/kafka/stop.sh`, "--port", port]).catch(() => undefined);
+}
