@@ -375,8 +375,7 @@ const driftAlerts: DashboardSpec = {
         {
           kind: "timeseries",
           title: "Drift events by detector",
-          description:
-            "Drift events per minute by detector algorithm (cusum, page_hinkley, ...). Above 10/min for 15 minutes TwinstateDriftEventStorm fires.",
+          description: "Drift events per minute by detector algorithm (cusum, page_hinkley, noise_level, ...).",
           queries: [
             {
               expr: `sum by (detector) (rate(twinstate_drift_events_total[${R}])) * 60`,
@@ -386,6 +385,21 @@ const driftAlerts: DashboardSpec = {
           unit: "short",
           stacked: true,
           bars: true,
+        },
+        {
+          kind: "timeseries",
+          title: "Drift events per estimate by detector",
+          description:
+            "Drift events divided by the estimates fed to the detectors, per algorithm. Above 1 % for 15 minutes TwinstateDriftEventStorm fires: a storm, or detectors calibrated for another noise level.",
+          queries: [
+            {
+              expr: `sum by (detector) (rate(twinstate_drift_events_total[${R}])) / ignoring (detector) group_left sum(rate(twinstate_drift_estimates_processed_total{outcome="fed"}[${R}]))`,
+              legend: "{{detector}}",
+            },
+            { expr: "vector(0.01)", legend: "storm threshold" },
+          ],
+          unit: "percentunit",
+          referenceLines: ["storm threshold"],
         },
         {
           kind: "bargauge",
