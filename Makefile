@@ -87,4 +87,4 @@ proto-image: deps ## Rebuild proto/image.binpb after an intended contract change
 	scripts/proto-image.sh
 
 eval-drift: deps ## Drift detector evaluation: one JSON line per scenario (100 seeded runs each)
-	node services/lib/drift-detectors/src/eval/run-eval.ts --runs 100
+	node services/lib/drift-detectors/src/eval/run-eval.ts --runs 100 --twin all
