@@ -337,21 +337,34 @@ export class ParticleFilter extends FilterBase {
     if (!ws.factorizer.factor(S, ws.LS)) return "numerical";
     const nis = choleskyQuadraticForm(ws.LS, ws.y, work, m);
     r.nis = nis;
-    // log-sum-exp of log wᵢ + ℓᵢ
-    let maxLw = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < N; i++) {
-      const lw = Math.log(w[i] as number) + (ll[i] as number);
-      ll[i] = lw;
-      if (lw > maxLw) maxLw = lw;
-    }
-    if (maxLw === Number.NEGATIVE_INFINITY) return "degenerate";
-    if (!Number.isFinite(maxLw) || !Number.isFinite(nis)) return "numerical";
-    let sum = 0;
+    // wᵢ e^{ℓᵢ} = e^{max ℓ} · wᵢ e^{ℓᵢ − max ℓ}: max-shifted, no logarithm of the weights on the common path
+    let maxLl = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < N; i++) if ((ll[i] as number) > maxLl) maxLl = ll[i] as number;
+    if (maxLl === Number.NEGATIVE_INFINITY) return "degenerate";
+    if (!Number.isFinite(maxLl) || !Number.isFinite(nis)) return "numerical";
     const nw = this.spareWeights;
+    let sum = 0;
     for (let i = 0; i < N; i++) {
-      const e = Math.exp((ll[i] as number) - maxLw);
+      const e = (w[i] as number) * Math.exp((ll[i] as number) - maxLl);
       nw[i] = e;
       sum += e;
+    }
+    let maxLw = maxLl;
+    if (!(sum > 0)) {
+      // Every product underflowed: redo it in the log domain, log wᵢ + ℓᵢ shifted by its maximum.
+      maxLw = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < N; i++) {
+        const lw = Math.log(w[i] as number) + (ll[i] as number);
+        ll[i] = lw;
+        if (lw > maxLw) maxLw = lw;
+      }
+      if (maxLw === Number.NEGATIVE_INFINITY) return "degenerate";
+      sum = 0;
+      for (let i = 0; i < N; i++) {
+        const e = Math.exp((ll[i] as number) - maxLw);
+        nw[i] = e;
+        sum += e;
+      }
     }
     const logLikelihood = maxLw + Math.log(sum);
     r.logLikelihood = logLikelihood;

@@ -142,7 +142,7 @@ export class UnscentedKalmanFilter extends GaussianFilter {
     const A = this.scaledP;
     const P = this.P;
     for (let i = 0; i < n * n; i++) A[i] = c * P[i];
-    if (this.chol !== null && this.chol(A, this.L)) {
+    if (this.chol?.(A, this.L)) {
       writeSigmaPoints(this.x, this.L, n, out);
       return true;
     }

@@ -1,10 +1,10 @@
 /**
  * Seedable, serializable pseudo-random generator: xoshiro128** (Blackman & Vigna 2018) with 53-bit uniform
- * doubles and Box–Muller normals.
+ * doubles and polar-method normals.
  *
  * Why not Math.random: estimates must be reproducible (same seed and inputs ⇒ bit-identical particle
  * clouds) and the generator state must travel with the filter state through serialization. The whole state
- * is 4 uint32 words plus the cached second Box–Muller normal.
+ * is 4 uint32 words plus the cached second normal.
  */
 export class Xoshiro128 {
   /** State words s0…s3 as int32 (typed-array storage keeps them unboxed on the hot path). */
@@ -56,19 +56,28 @@ export class Xoshiro128 {
     return (a * 67108864 + b) / 9007199254740992;
   }
 
-  /** Standard normal N(0, 1) by Box–Muller (z₀ = r cos θ, z₁ = r sin θ, r = √(−2 ln u₁), θ = 2π u₂). */
+  /**
+   * Standard normal N(0, 1) by Marsaglia's polar method: draw (u, v) uniform in the unit disc
+   * (s = u² + v² ∈ (0, 1)), then z₀ = u·√(−2 ln s / s), z₁ = v·√(−2 ln s / s); z₁ is cached.
+   * Cheaper than Box–Muller (no sin/cos), at ~1.27 uniform pairs per normal pair.
+   */
   nextNormal(): number {
     if (this.hasSpare) {
       this.hasSpare = false;
       return this.spare;
     }
-    const u1 = 1 - this.nextFloat();
-    const u2 = this.nextFloat();
-    const r = Math.sqrt(-2 * Math.log(u1));
-    const theta = 2 * Math.PI * u2;
-    this.spare = r * Math.sin(theta);
+    let u = 0;
+    let v = 0;
+    let s = 0;
+    do {
+      u = 2 * this.nextFloat() - 1;
+      v = 2 * this.nextFloat() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spare = v * f;
     this.hasSpare = true;
-    return r * Math.cos(theta);
+    return u * f;
   }
 
   /** The complete generator state: [s0, s1, s2, s3] words, whether a normal is cached, and that normal. */

@@ -2,7 +2,7 @@ import { describe, expect, test } from "@jest/globals";
 import { ParticleFilter } from "../../src/filters/particle-filter.ts";
 import { Xoshiro128 } from "../../src/random/xoshiro128.ts";
 import { cvModels, feed, makeFilter, scriptedReadings } from "../support/filter-factory.ts";
-import { bitEqual } from "../support/test-models.ts";
+import { bitEqual, RandomWalkTestModel, SelectorTestSensor } from "../support/test-models.ts";
 
 /** The CV test models with the process noise that matches `scriptedReadings` (q ≈ 0.04/dt, dt ≈ 0.1 s). */
 function matchedModels() {
@@ -89,6 +89,49 @@ describe("ParticleFilter", () => {
       expect(i90?.lower[d] as number).toBeLessThan(m[d] as number);
       expect(i90?.upper[d] as number).toBeGreaterThan(m[d] as number);
     }
+  });
+});
+
+describe("ParticleFilter weight update edge cases", () => {
+  function tiny() {
+    return new ParticleFilter({
+      transition: new RandomWalkTestModel(1, 1e-6),
+      sensors: { s: { model: new SelectorTestSensor(1, [0], 1e-4) } },
+      x0: new Float64Array([0]),
+      P0: new Float64Array([1]),
+      t0: 0,
+      particles: 4,
+      seed: 1,
+      resampler: "systematic",
+      essThreshold: 0,
+    });
+  }
+
+  test("when every wᵢ·e^(ℓᵢ − max ℓ) underflows, the update is redone in the log domain", () => {
+    const f = tiny();
+    const s = f.captureState();
+    f.restoreState({
+      ...s,
+      particles: {
+        ...(s.particles as NonNullable<typeof s.particles>),
+        cloud: new Float64Array([0, 100, 200, 300]),
+        weights: new Float64Array([0, 1 / 3, 1 / 3, 1 / 3]),
+      },
+    });
+    const r = f.update("s", new Float64Array([0]));
+    expect(r.status.kind).toBe("accepted");
+    expect(Number.isFinite(r.logLikelihood as number)).toBe(true);
+    const w = f.particleWeights();
+    expect(w[1]).toBeCloseTo(1, 12);
+    expect(w[0]).toBe(0);
+  });
+
+  test("an update no particle can explain is refused with DEGENERATE_WEIGHTS and changes nothing", () => {
+    const f = tiny();
+    const before = f.captureState();
+    const r = f.update("s", new Float64Array([1e200]));
+    expect(r.status).toMatchObject({ kind: "rejected", reason: "DEGENERATE_WEIGHTS" });
+    expect(bitEqual(f.particleWeights(), before.particles?.weights as Float64Array)).toBe(true);
   });
 });
 
