@@ -275,7 +275,7 @@ describe("AlertEngine state", () => {
         expect([...head.transitions, ...tail.transitions]).toEqual(straight.transitions);
         expect(tail.changelog).toEqual(straight.changelog);
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 });

@@ -24,7 +24,7 @@ export interface AlertEngineOptions {
   readonly resolvedRetentionMs?: number;
 }
 
-/** A change worth notifying: an alert started firing or resolved. */
+/** A change worth notifying: an alert started firing or resolved (`alert` is a copy taken at the transition). */
 export interface AlertTransition {
   readonly kind: "firing" | "resolved";
   readonly alert: AlertEntry;
@@ -369,7 +369,7 @@ export class AlertEngine {
         };
         this.#put(fresh);
         this.#markDirty(owner, fp);
-        if (firing) transitions.push({ kind: "firing", alert: fresh });
+        if (firing) transitions.push({ kind: "firing", alert: snapshot(fresh) });
         return;
       }
       if (entry.owner !== owner) return; // owned by another input partition: never touch it
@@ -381,7 +381,7 @@ export class AlertEngine {
         entry.updatedAtMs = t;
         entry.silencedBy = this.silencedBy(entry, t);
         this.#markDirty(owner, fp);
-        transitions.push({ kind: "firing", alert: entry });
+        transitions.push({ kind: "firing", alert: snapshot(entry) });
       } else if (persistLastSeen) {
         // Drift alerts resolve from lastSeen, so it is state and persisted; estimate rules re-check every estimate.
         entry.lastSeenMs = Math.max(entry.lastSeenMs, t);
@@ -404,7 +404,7 @@ export class AlertEngine {
     entry.annotations = annotations;
     entry.updatedAtMs = t;
     this.#markDirty(entry.owner, entry.fingerprint);
-    transitions.push({ kind: "resolved", alert: entry });
+    transitions.push({ kind: "resolved", alert: snapshot(entry) });
   }
 
   /** Resolves the owner's drift alerts not seen for their rule's resolveAfter (event time). */
@@ -456,6 +456,11 @@ export class AlertEngine {
     }
     set.add(fp);
   }
+}
+
+/** A copy of an entry that later evaluations cannot change. */
+function snapshot(entry: AlertEntry): AlertEntry {
+  return { ...entry, annotations: { ...entry.annotations }, silencedBy: [...entry.silencedBy] };
 }
 
 function inScope(rule: RuleBase, tenant: string, twinClass: string, asset: string): boolean {
