@@ -113,7 +113,7 @@ describe("serializeFilter / deserializeFilter", () => {
           expect(serializeFilter(restored)).toEqual(serializeFilter(live));
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   });
 

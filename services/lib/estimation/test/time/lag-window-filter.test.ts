@@ -36,7 +36,7 @@ describe("LagWindowFilter", () => {
             expect(bitEqual(a.particles.cloud, b.particles?.cloud as Float64Array)).toBe(true);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 35 },
     );
   });
 
