@@ -47,6 +47,24 @@ function checkDeployment(name: string, d: Obj): void {
     for (const required of ["SERVICE_NAME", "HTTP_PORT", "GRPC_PORT", "KAFKA_BROKERS"]) {
       if (!env.includes(required)) problems.push(`Deployment ${name}: env ${required} missing`);
     }
+    // ingest reads its contracts directory recursively: a whole-ConfigMap mount there would add the kubelet's
+    // ..<timestamp> directory and load every contract twice, so the directory is an emptyDir and each file
+    // its own subPath mount.
+    const contractsDir = ((c.env as Obj[] | undefined) ?? []).find((e) => e.name === "INGEST_CONTRACTS_DIR")?.value;
+    if (typeof contractsDir === "string") {
+      for (const m of (c.volumeMounts as Obj[] | undefined) ?? []) {
+        const path = String(m.mountPath);
+        const volume = ((pod.volumes as Obj[] | undefined) ?? []).find((v) => v.name === m.name);
+        if (path === contractsDir && volume?.emptyDir === undefined) {
+          problems.push(
+            `Deployment ${name}: ${path} is mounted from ${String(m.name)}, not an emptyDir (use subPath per file)`,
+          );
+        }
+        if (path.startsWith(`${contractsDir}/`) && m.subPath === undefined) {
+          problems.push(`Deployment ${name}: ${path} has no subPath`);
+        }
+      }
+    }
     const dup = env.find((e, i) => env.indexOf(e) !== i);
     if (dup !== undefined) problems.push(`Deployment ${name}: env ${dup} set twice`);
   }
