@@ -258,6 +258,42 @@ export declare type DetectorState = Message<"twinstate.drift.v1.DetectorState"> 
     value: EwmaState;
     case: "ewma";
   } | { case: undefined; value?: undefined };
+
+  /**
+   * Current value of the detector's test statistic, on the same scale as threshold (dimensionless unless the
+   * detector says otherwise); an alarm fires when it crosses threshold.
+   *
+   * @generated from field: double statistic = 15;
+   */
+  statistic: number;
+
+  /**
+   * Threshold the statistic is compared with (for p-value tests: on the scale of the statistic, e.g. −log₁₀ α).
+   *
+   * @generated from field: double threshold = 16;
+   */
+  threshold: number;
+
+  /**
+   * Samples processed over the detector's whole life (samples counts only those since the last reset).
+   *
+   * @generated from field: uint64 samples_seen = 17;
+   */
+  samplesSeen: bigint;
+
+  /**
+   * Detections made over the detector's whole life.
+   *
+   * @generated from field: uint64 detections = 18;
+   */
+  detections: bigint;
+
+  /**
+   * Detector-specific figures by name (e.g. CUSUM "upper"/"lower"/"k", ADWIN "width"/"mean"); finite values only.
+   *
+   * @generated from field: map<string, double> extra = 19;
+   */
+  extra: { [key: string]: number };
 };
 
 /**

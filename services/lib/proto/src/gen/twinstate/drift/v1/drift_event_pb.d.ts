@@ -171,6 +171,34 @@ export enum DetectorKind {
    * @generated from enum value: DETECTOR_KIND_EWMA = 4;
    */
   EWMA = 4,
+
+  /**
+   * ADWIN adaptive windowing (Bifet and Gavaldà 2007): a cut where two sub-windows' means differ.
+   *
+   * @generated from enum value: DETECTOR_KIND_ADWIN = 5;
+   */
+  ADWIN = 5,
+
+  /**
+   * Coverage of the predicted measurement interval: the share of readings inside it against its nominal level.
+   *
+   * @generated from enum value: DETECTOR_KIND_INTERVAL_COVERAGE = 6;
+   */
+  INTERVAL_COVERAGE = 6,
+
+  /**
+   * Stuck sensor: exact repeats of the reading, or a collapse of the normalized innovations' variance.
+   *
+   * @generated from enum value: DETECTOR_KIND_STUCK_SENSOR = 7;
+   */
+  STUCK_SENSOR = 7,
+
+  /**
+   * Noise level: a change of the normalized innovations' variance (CUSUM on z², up and/or down).
+   *
+   * @generated from enum value: DETECTOR_KIND_NOISE_LEVEL = 8;
+   */
+  NOISE_LEVEL = 8,
 }
 
 /**

@@ -97,6 +97,14 @@ export declare type Innovation = Message<"twinstate.twin.v1.Innovation"> & {
    * @generated from field: double gate_threshold = 6;
    */
   gateThreshold: number;
+
+  /**
+   * Predicted measurement ẑ⁻ = h(x⁻), m components in the sensor's canonical unit, so the reading is
+   * z = ẑ⁻ + y (residual); empty when the producer does not fill it.
+   *
+   * @generated from field: repeated double predicted_measurement = 7;
+   */
+  predictedMeasurement: number[];
 };
 
 /**
