@@ -301,6 +301,29 @@ describe("alerting service end to end (real broker, real Alertmanager, real webh
           client.acknowledge({ tenant: "someone-else", fingerprint: quarantined[0]!.fingerprint }, m, cb),
         ),
       ).rejects.toMatchObject({ code: 5 });
+      // Invalid requests are INVALID_ARGUMENT (3) naming the field.
+      await expect(call((m, cb) => client.listAlerts({ tenant: "" }, m, cb))).rejects.toMatchObject({
+        code: 3,
+        details: expect.stringContaining("tenant"),
+      });
+      await expect(call((m, cb) => client.listAlerts({ tenant, pageSize: 5000 }, m, cb))).rejects.toMatchObject({
+        code: 3,
+        details: expect.stringContaining("page_size"),
+      });
+      await expect(
+        call((m, cb) =>
+          client.listAlerts(
+            { tenant, matchers: [{ name: "asset", value: "(", operator: MatchOperator.REGEX }] },
+            m,
+            cb,
+          ),
+        ),
+      ).rejects.toMatchObject({ code: 3 });
+      await expect(
+        call((m, cb) =>
+          client.silence({ tenant, matchers: [{ name: "asset", value: "x", operator: MatchOperator.EQUAL }] }, m, cb),
+        ),
+      ).rejects.toMatchObject({ code: 3, details: expect.stringContaining("ends_at") });
 
       // Restart: the state comes back from the changelog, so the twin's recovery resolves the quarantine alert
       // once (no second firing), and the acknowledgement and silence survive.
