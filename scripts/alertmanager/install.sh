@@ -15,7 +15,6 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-# policy-rc.d 101: the package's maintainer scripts must not try to start a service.
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends prometheus-alertmanager >/dev/null
