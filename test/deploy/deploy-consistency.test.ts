@@ -41,6 +41,26 @@ function clusterPorts(): Map<string, [number, number]> {
 }
 const PIPELINE = ["ingest", "assimilation", "drift", "alerting"] as const;
 
+/**
+ * The per-service environment of `make up`: scripts/cluster/up.sh's `service_env` case lines, with the
+ * TWINSTATE_* variables of services.sh substituted (others, like $run, left as they are).
+ */
+function upEnvironment(): Map<string, Map<string, string>> {
+  const vars = new Map<string, string>();
+  for (const m of read("scripts/cluster/services.sh").matchAll(/^(TWINSTATE_[A-Z_]+)="?([^"\n]*)"?$/gm)) {
+    vars.set(m[1] ?? "", m[2] ?? "");
+  }
+  const env = new Map<string, Map<string, string>>();
+  for (const m of read("scripts/cluster/up.sh").matchAll(/^\s+([a-z]+)\) echo "([^"]*)" ;;$/gm)) {
+    const line = (m[2] ?? "").replace(/\$(TWINSTATE_[A-Z_]+)/g, (v, n: string) => vars.get(n) ?? v);
+    env.set(
+      m[1] ?? "",
+      new Map(line.split(/\s+/).map((kv) => [kv.split("=")[0] ?? "", kv.slice(kv.indexOf("=") + 1)])),
+    );
+  }
+  return env;
+}
+
 interface ComposeService {
   image?: string;
   build?: { context: string; dockerfile: string };
@@ -64,6 +84,18 @@ describe("deploy/compose.yaml", () => {
     expect(Object.keys(env).filter((k) => !bound(name, k))).toEqual([]);
     expect(env.SERVICE_NAME).toBe(name);
     expect(env.KAFKA_BROKERS).toBe("kafka:9092");
+  });
+
+  test.each([...PIPELINE, "demo"])("%s: sets every variable scripts/cluster/up.sh sets, to the same value", (name) => {
+    const expected = upEnvironment().get(name) ?? new Map<string, string>();
+    expect(expected.size).toBeGreaterThan(0);
+    const env = compose.services[name]?.environment ?? {};
+    for (const [key, value] of expected) {
+      // Values naming local paths or URLs ($run, $alertmanager_url) differ by design; the key must be set.
+      if (name === "demo" && key === "DEMO_STATE_FILE") continue;
+      if (value.includes("$")) expect({ key, set: key in env }).toEqual({ key, set: true });
+      else expect({ key, value: String(env[key]) }).toEqual({ key, value });
+    }
   });
 
   test.each([...PIPELINE])("%s: same ports as make up, published on loopback", (name) => {
@@ -171,6 +203,8 @@ describe("Prometheus scrape configs", () => {
   test("local Prometheus scrapes every service's HTTP port as job twinstate-<service>", () => {
     const jobs = targets("deploy/prometheus/prometheus.yml");
     for (const [name, [, http]] of clusterPorts()) expect(jobs.get(`twinstate-${name}`)).toEqual([`127.0.0.1:${http}`]);
+    const demoPort = /^TWINSTATE_DEMO_HTTP_PORT=(\d+)$/m.exec(read("scripts/cluster/services.sh"))?.[1];
+    expect(jobs.get("twinstate-demo")).toEqual([`127.0.0.1:${demoPort}`]);
   });
 
   test("compose Prometheus scrapes the same jobs by compose service name", () => {
