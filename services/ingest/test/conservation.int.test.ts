@@ -45,7 +45,7 @@ describe("ingest service against the real broker", () => {
   }, 240_000);
 
   test("conservation: kill -9 of the service mid-stream and a restart still give exactly one outcome per raw reading", async () => {
-    const count = Math.min(COUNT, 30_000);
+    const count = Math.min(COUNT, 20_000);
     const kafka = testKafka();
     const ids = await freshTopics(kafka);
     const inputs = mixedStream({ count, nowMs: Date.now(), seed: 9 });

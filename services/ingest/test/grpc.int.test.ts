@@ -103,7 +103,7 @@ describe("gRPC IngestService against the real server and broker", () => {
       expect(response.results[3]!.reasonDetail).toContain("parsec");
 
       // PublishStream: a client that writes everything at once, never waiting for the server
-      const readings = decodableReadings(40_000, 5);
+      const readings = decodableReadings(20_000, 5);
       const perBatch = 250;
       let refusedWrites = 0;
       const streamed = await new Promise<PublishStreamResponse>((resolve, reject) => {
