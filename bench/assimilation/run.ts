@@ -287,14 +287,16 @@ try {
     await consumer.subscribe({ topic: topics.valid, fromBeginning: true });
     let count = 0;
     let firstAt = 0;
-    const done = new Promise<void>((resolve) => {
+    const done = new Promise<void>((resolve, reject) => {
+      consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
       void consumer.run({
         eachBatch: async ({ batch, heartbeat }) => {
           if (firstAt === 0) firstAt = performance.now();
-          const messages = batch.messages
-            .filter((m) => Number(m.offset) >= 0)
-            .map((m) => ({ key: m.key, value: m.value }));
-          await producer.send({ topic: out, acks: -1, messages });
+          const messages = batch.messages.map((m) => ({ key: m.key, value: m.value }));
+          // A fetched batch can be as large as the broker's record-batch limit: produce it in slices.
+          for (let i = 0; i < messages.length; i += 1000) {
+            await producer.send({ topic: out, acks: -1, messages: messages.slice(i, i + 1000) });
+          }
           count += messages.length;
           await heartbeat();
           if (count >= READINGS) resolve();
