@@ -11,7 +11,7 @@ JEST := node --experimental-vm-modules $(ROOT)/node_modules/jest/bin/jest.js
 RUN_DIR := $(ROOT)/.run
 
 .DEFAULT_GOAL := help
-.PHONY: help deps up down status test lint typecheck format proto proto-check proto-image eval-drift test-unit test-integration \
+.PHONY: help deps up down status test lint typecheck format proto proto-check proto-image eval-drift helm-check promtool-check test-unit test-integration \
         kafka-up kafka-down kafka-logs topics bench bench-ref bench-ingest clean
 
 help: ## List the targets
@@ -33,7 +33,7 @@ down: ## Stop everything `make up` started (topics and data are kept)
 status: ## Show what `make up` started
 	scripts/cluster/status.sh
 
-test: deps lint proto-check test-unit test-integration ## Every test: lint, types, contracts, unit, integration
+test: deps lint proto-check helm-check promtool-check test-unit test-integration ## Every test: lint, types, contracts, unit, integration
 	@node scripts/test-summary.ts $(RUN_DIR)/jest-unit.json $(RUN_DIR)/jest-integration.json
 
 lint: deps typecheck ## Biome lint + format check, and tsc
@@ -58,6 +58,12 @@ test-unit: deps
 test-integration: deps
 	@mkdir -p $(RUN_DIR)
 	$(JEST) --selectProjects integration --runInBand --json --outputFile=$(RUN_DIR)/jest-integration.json
+
+helm-check: ## helm lint + template of helm/twinstate for the defaults and every ci/*-values.yaml (pinned helm)
+	scripts/helm/check.sh
+
+promtool-check: ## promtool: alert rules, their unit tests, Prometheus configs, every dashboard query parses
+	scripts/promtool/check.sh
 
 kafka-up: ## Start the local single-node KRaft broker on 127.0.0.1:9092
 	scripts/kafka/start.sh

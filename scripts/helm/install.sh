@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the pinned Helm v3 into <root>/.toolchain/bin by compiling it with
+# Installs the pinned Helm v3 into the per-user cache ($TWINSTATE_CACHE, default ~/.cache/twinstate/bin)
+# by compiling it with
 # `go install` from the Go module proxy (the only way to fetch helm here: no
 # release downloads, only package registries). Idempotent: when the pinned
 # version is already there it only prints the binary's path.
@@ -18,7 +19,8 @@ HELM_VERSION="${HELM_VERSION:-v3.21.4}"
 # time, as helm's own Makefile does: client-go v0.36 → Kubernetes 1.36 for helm v3.21.4. Without it helm
 # assumes 1.20 and refuses charts that require a newer kubeVersion.
 K8S_MINOR="${HELM_K8S_MINOR:-36}"
-bin_dir="$root/.toolchain/bin"
+# Outside the work tree on purpose: a fresh clone on the same machine (CI) reuses the ~10-minute build.
+bin_dir="${TWINSTATE_CACHE:-$HOME/.cache/twinstate}/bin"
 helm="$bin_dir/helm"
 stamp="$bin_dir/.helm-build"
 ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
