@@ -25,10 +25,10 @@ describe("alert rules as data", () => {
     expect(rules.map((r) => r.kind).sort()).toEqual(
       ["drift", "drift", "prognostic", "prognostic", "quarantine", "threshold"].sort(),
     );
-    const bearing = rules.find((r) => r.id === "bearing-hot");
-    expect(bearing).toMatchObject({ kind: "threshold", direction: "above", limit: 85, hysteresis: 2, forMs: 120_000 });
+    const oven = rules.find((r) => r.id === "oven-hot");
+    expect(oven).toMatchObject({ kind: "threshold", direction: "above", limit: 358.15, hysteresis: 2, forMs: 120_000 });
     const fence = rules.find((r) => r.id === "position-leaves-fence");
-    expect(fence).toMatchObject({ kind: "prognostic", rateVariable: "velocity", horizonMs: 300_000, probability: 0.5 });
+    expect(fence).toMatchObject({ kind: "prognostic", rateVariable: "vx", horizonMs: 300_000, probability: 0.5 });
   });
 
   test("errors name the file and the field", () => {
