@@ -17,6 +17,7 @@ echo "bootstrap: node $(node --version) from $node_bin"
 
 make -s deps
 scripts/kafka/provision.sh
+scripts/alertmanager/install.sh >/dev/null   # Alertmanager from Debian for the alerting tests and make up
 scripts/promtool/install.sh >/dev/null   # prometheus + promtool from Debian (apt, once; skipped when present)
 scripts/helm/install.sh >/dev/null       # pinned helm via go install (~10 min cold, cached in ~/.cache/twinstate)
 echo "bootstrap: done"
