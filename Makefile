@@ -84,7 +84,8 @@ bench-ref: deps ## Build and run the plain-C reference kernels and print our/C r
 	node bench/estimation/compare.ts
 
 bench-ingest: deps ## Ingest throughput vs a bare kafkajs pass-through and Kafka's own perf tools
-	node bench/ingest/run.ts
+	node bench/ingest/validator-throughput.ts
+	node bench/ingest/service-throughput.ts
 
 clean: ## Remove installed dependencies and local run state (not the Kafka jars)
 	rm -rf node_modules $(RUN_DIR)
