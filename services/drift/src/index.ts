@@ -37,6 +37,7 @@ export {
   type DriftGrpcServiceOptions,
   detectorStateMessage,
 } from "./service/drift-grpc-service.ts";
+export { WholeTopicTail, type WholeTopicTailOptions } from "./service/whole-topic-tail.ts";
 export { DriftStateFormatError } from "./suites/drift-state-format-error.ts";
 export { DriftSuites, type EstimateOutcome } from "./suites/drift-suites.ts";
 export { decodeSuiteRecord, encodeSuiteRecord, type SuiteRecord, suiteKey } from "./suites/suite-record.ts";

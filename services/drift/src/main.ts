@@ -59,6 +59,7 @@ const follower = new DefinitionsFollower({
   topic: d.topics.definitions,
   definitions,
   groupId: `${d.groupId}-definitions-${d.instanceId}`,
+  onFatal: fatal,
 });
 lifecycle.register("definitions-topic", { start: () => follower.start(), stop: () => follower.shutdown() });
 readiness.addCheck("definitions-topic", () => follower.isReady());
@@ -70,6 +71,7 @@ const driftTopic = new DriftTopicFollower({
   groupId: `${d.groupId}-index-${d.instanceId}`,
   index,
   onEvent: () => metrics.indexedEvents.set(index.size),
+  onFatal: fatal,
 });
 lifecycle.register("drift-index", { start: () => driftTopic.start(), stop: () => driftTopic.shutdown() });
 

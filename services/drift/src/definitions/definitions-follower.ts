@@ -1,7 +1,6 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { TwinDefinitionSchema } from "@twinstate/proto";
-import { type Logger, readTopicToEnd } from "@twinstate/runtime";
-import type { Consumer, Kafka } from "kafkajs";
+import { type ConsumedMessage, type Kafka, KafkaConsumer, type Logger, readTopicToEnd } from "@twinstate/runtime";
 import type { DriftDefinitionOutcome, DriftDefinitions } from "./drift-definitions.ts";
 
 /** Options of {@link DefinitionsFollower}. */
@@ -10,36 +9,46 @@ export interface DefinitionsFollowerOptions {
   readonly logger: Logger;
   readonly topic: string;
   readonly definitions: DriftDefinitions;
-  /** Consumer group for tailing (unique per worker: every worker reads the whole topic). */
+  /**
+   * Consumer group for tailing, unique per worker (every worker reads the whole topic). Its committed offsets only
+   * decide where the tail resumes after a restart: the start-up read covers the whole topic anyway, and
+   * re-applying a record is harmless (a class version already held is replaced by itself).
+   */
   readonly groupId: string;
+  /** Called when the tailing consumer crashes for good (the service should exit). */
+  readonly onFatal?: (error: Error) => void;
 }
 
 /**
  * Follows the compacted twin.definitions.v1 topic for the drift blocks of twin class versions: reads it to
  * its end at start (before any estimate is processed, so suites are built with their class's configuration),
- * then tails it so new class versions apply without restart. Binding records are the assimilation service's
+ * then tails it (the runtime's {@link KafkaConsumer}) so new class versions apply without restart. Binding records are the assimilation service's
  * and are ignored here; a record that does not parse is logged with its key and skipped.
  */
 export class DefinitionsFollower {
   readonly #o: DefinitionsFollowerOptions;
-  #consumer: Consumer | undefined;
+  #consumer: KafkaConsumer | undefined;
   #loaded = false;
 
   constructor(options: DefinitionsFollowerOptions) {
     this.#o = options;
   }
 
+  /** Reads the topic to its end, then starts tailing it. */
   async start(): Promise<void> {
-    const { messages } = await readTopicToEnd(this.#o.kafka, this.#o.topic, [0], (m) => this.#apply(m.key, m.value));
+    const { messages } = await readTopicToEnd(this.#o.kafka, this.#o.topic, [0], (m) => this.#apply(m));
     this.#o.logger.info({ topic: this.#o.topic, records: messages }, "drift definitions loaded from topic");
     this.#loaded = true;
-    this.#consumer = this.#o.kafka.consumer({ groupId: this.#o.groupId, readUncommitted: false });
-    await this.#consumer.connect();
-    await this.#consumer.subscribe({ topics: [this.#o.topic], fromBeginning: true });
-    await this.#consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ message }) => this.#apply(message.key, message.value),
+    this.#consumer = KafkaConsumer.fromConfig({
+      kafka: this.#o.kafka,
+      logger: this.#o.logger,
+      groupId: this.#o.groupId,
+      topics: [this.#o.topic],
+      fromBeginning: true,
+      handler: (m) => this.#apply(m),
+      ...(this.#o.onFatal === undefined ? {} : { onFatal: this.#o.onFatal }),
     });
+    await this.#consumer.start();
   }
 
   isReady(): { ok: boolean; reason?: string } {
@@ -47,11 +56,13 @@ export class DefinitionsFollower {
   }
 
   async shutdown(): Promise<void> {
-    await this.#consumer?.disconnect();
+    await this.#consumer?.shutdown();
   }
 
-  #apply(keyBytes: Buffer | null, value: Buffer | null): void {
-    const key = keyBytes?.toString() ?? "";
+  /** Applies one record (never throws: a bad record is logged and skipped). */
+  #apply(message: ConsumedMessage): void {
+    const key = message.key?.toString() ?? "";
+    const value = message.value;
     if (value === null || !key.startsWith("class/")) return;
     try {
       logOutcome(

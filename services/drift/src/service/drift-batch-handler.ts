@@ -2,13 +2,13 @@ import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { DriftEventSchema, type StateEstimate, StateEstimateSchema } from "@twinstate/proto";
 import {
   type ConsumedMessage,
+  type Kafka,
   type Logger,
   type OutputRecord,
   readTopicToEnd,
   type TopicPartition,
   type TransactionalBatchHandler,
 } from "@twinstate/runtime";
-import type { Kafka } from "kafkajs";
 import { algorithmOf } from "../mapping/drift-event-of.ts";
 import type { DriftMetrics } from "../metrics/drift-metrics.ts";
 import type { DriftSuites } from "../suites/drift-suites.ts";

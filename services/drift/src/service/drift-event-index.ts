@@ -1,8 +1,8 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { type DriftEvent, DriftEventSchema, type ListDriftEventsRequest, Severity } from "@twinstate/proto";
-import { InvalidArgumentError, type Logger } from "@twinstate/runtime";
-import type { Consumer, Kafka } from "kafkajs";
+import { type ConsumedMessage, InvalidArgumentError, type Kafka, type Logger } from "@twinstate/runtime";
+import { WholeTopicTail } from "./whole-topic-tail.ts";
 
 /** Default and largest page sizes of `ListDriftEvents`. */
 export const DEFAULT_PAGE_SIZE = 100;
@@ -115,45 +115,51 @@ export interface DriftTopicFollowerOptions {
   readonly kafka: Kafka;
   readonly logger: Logger;
   readonly topic: string;
-  /** Consumer group (unique per worker: every worker indexes the whole topic). */
+  /** Consumer group prefix (unique per worker: every worker indexes the whole topic); see {@link WholeTopicTail}. */
   readonly groupId: string;
   readonly index: DriftEventIndex;
   readonly onEvent?: () => void;
+  /** Called when the consumer crashes for good (the service should exit). */
+  readonly onFatal?: (error: Error) => void;
 }
 
 /**
- * Tails the drift topic (read_committed, from the beginning, never committing offsets so a restart re-reads
- * it whole) into a {@link DriftEventIndex}, so every worker
- * answers `ListDriftEvents` for all tenants' events, whichever worker detected them.
+ * Tails the drift topic (read_committed, from the beginning on every start, see {@link WholeTopicTail}) into a
+ * {@link DriftEventIndex}, so every worker answers `ListDriftEvents` for all tenants' events, whichever worker
+ * detected them.
  */
 export class DriftTopicFollower {
   readonly #o: DriftTopicFollowerOptions;
-  #consumer: Consumer | undefined;
+  readonly #tail: WholeTopicTail;
 
   constructor(options: DriftTopicFollowerOptions) {
     this.#o = options;
-  }
-
-  async start(): Promise<void> {
-    const consumer = this.#o.kafka.consumer({ groupId: this.#o.groupId, readUncommitted: false });
-    this.#consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topics: [this.#o.topic], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ message }) => {
-        if (message.value === null) return;
-        try {
-          this.#o.index.add(fromBinary(DriftEventSchema, message.value));
-          this.#o.onEvent?.();
-        } catch (error) {
-          this.#o.logger.error({ err: error, offset: message.offset }, "undecodable drift event not indexed");
-        }
-      },
+    this.#tail = new WholeTopicTail({
+      kafka: options.kafka,
+      logger: options.logger,
+      topic: options.topic,
+      groupIdPrefix: options.groupId,
+      handler: (message) => this.#index(message),
+      ...(options.onFatal === undefined ? {} : { onFatal: options.onFatal }),
     });
   }
 
+  async start(): Promise<void> {
+    await this.#tail.start();
+  }
+
   async shutdown(): Promise<void> {
-    await this.#consumer?.disconnect();
+    await this.#tail.shutdown();
+  }
+
+  /** Indexes one record (never throws: an undecodable event is logged and skipped). */
+  #index(message: ConsumedMessage): void {
+    if (message.value === null) return;
+    try {
+      this.#o.index.add(fromBinary(DriftEventSchema, message.value));
+      this.#o.onEvent?.();
+    } catch (error) {
+      this.#o.logger.error({ err: error, offset: message.offset }, "undecodable drift event not indexed");
+    }
   }
 }
