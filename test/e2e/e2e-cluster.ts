@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -312,11 +312,14 @@ export class E2eCluster {
     await Promise.all(stopping);
     if (this.#prometheus !== undefined) {
       await run(join(repoRoot, "scripts/prometheus/stop.sh"), ["--data-dir", this.#prometheus.dataDir]).catch(() => {});
+      // the TSDB is only for this run; its log and config stay next to the services' logs
+      rmSync(join(this.#prometheus.dataDir, "tsdb"), { recursive: true, force: true });
     }
     if (this.#alertmanager !== undefined) {
       await run(join(repoRoot, "scripts/alertmanager/stop.sh"), ["--data-dir", this.#alertmanager.dataDir]).catch(
         () => {},
       );
+      rmSync(join(this.#alertmanager.dataDir, "storage"), { recursive: true, force: true });
     }
   }
 }
