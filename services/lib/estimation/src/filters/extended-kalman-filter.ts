@@ -16,10 +16,12 @@ export class ExtendedKalmanFilter extends KalmanFilter {
 
   protected override transitionMatrices(dt: number): void {
     (this.transition.jacobian as NonNullable<typeof this.transition.jacobian>)(this.x, dt, this.lastInput, this.F);
-    if (dt !== this.cachedDt) {
+    const newDt = dt !== this.cachedDt;
+    if (newDt) {
       this.transition.Q(dt, this.Q);
       this.cachedDt = dt;
     }
+    this.refreshPredictKernel(newDt);
   }
 
   protected override measurementJacobian(ws: SensorWorkspace): void {
@@ -28,5 +30,6 @@ export class ExtendedKalmanFilter extends KalmanFilter {
       return;
     }
     (ws.model.jacobian as NonNullable<typeof ws.model.jacobian>)(this.x, this.lastInput, ws.H);
+    this.refreshMeasurementKernels(ws);
   }
 }

@@ -1,5 +1,6 @@
 import { FilterQuarantinedError } from "../errors/filter-quarantined-error.ts";
 import { InvalidFilterConfigError } from "../errors/invalid-filter-config-error.ts";
+import { type CopyKernel, copyKernel } from "../linalg/copy-kernel.ts";
 import { allFinite } from "../linalg/matrix-elementwise.ts";
 import type { TransitionModel } from "../models/transition-model.ts";
 import { type CentralInterval, gaussianIntervals } from "../outputs/central-interval.ts";
@@ -47,6 +48,9 @@ export abstract class FilterBase implements StateFilter {
   protected readonly xPrior: Float64Array;
   protected readonly PPrior: Float64Array;
   protected readonly predictResult: FilterPredictResult;
+  /** Straight-line copies of x (n) and P (n×n), cheaper than TypedArray.set at these sizes. */
+  protected readonly copyX: CopyKernel;
+  protected readonly copyP: CopyKernel;
   protected readonly updateResults: Map<string, FilterUpdateResult>;
 
   /** The construction options (models and configuration), reused by `clone()`. */
@@ -80,6 +84,8 @@ export abstract class FilterBase implements StateFilter {
     this.PBefore = new Float64Array(n * n);
     this.xPrior = new Float64Array(n);
     this.PPrior = new Float64Array(n * n);
+    this.copyX = copyKernel(n);
+    this.copyP = copyKernel(n * n);
     this.sensorList = [];
     this.sensorIndex = new Map();
     for (const name of Object.keys(sensors)) {
@@ -319,14 +325,14 @@ export abstract class FilterBase implements StateFilter {
 
   /** Records the moments before a predict (the result's `prior`); Gaussian filters copy x and P. */
   protected saveMomentsBeforePredict(): void {
-    this.xBefore.set(this.x);
-    this.PBefore.set(this.P);
+    this.copyX(this.x, this.xBefore);
+    this.copyP(this.P, this.PBefore);
   }
 
   /** Records the moments before an update (the result's `prior`, and P for the Joseph form). */
   protected saveMomentsBeforeUpdate(_r: FilterUpdateResult): void {
-    this.xPrior.set(this.x);
-    this.PPrior.set(this.P);
+    this.copyX(this.x, this.xPrior);
+    this.copyP(this.P, this.PPrior);
   }
 
   /** Subclass state beyond x/P (the particle cloud). */

@@ -2,11 +2,13 @@ import { InvalidFilterConfigError } from "../errors/invalid-filter-config-error.
 import {
   factorNisKernel,
   gainJosephKernel,
+  innovationCovarianceKernel,
   MAX_GENERATED_MEASUREMENT,
   MAX_GENERATED_STATE,
   type PredictCovarianceKernel,
   predictCovarianceKernel,
 } from "../linalg/kalman-kernels.ts";
+import { readStructure } from "../linalg/matrix-structure.ts";
 import { type ProductKernel, productABtKernel, productKernel } from "../linalg/specialized-kernels.ts";
 import { GaussianFilter } from "./gaussian-filter.ts";
 import type { SensorWorkspace } from "./sensor-workspace.ts";
@@ -38,8 +40,15 @@ export class KalmanFilter extends GaussianFilter {
   protected cachedDt = Number.NaN;
   private readonly mulNN: ProductKernel;
   private readonly mulNNt: ProductKernel;
-  /** Generated straight-line kernels for small shapes (null: generic path only). */
-  private readonly predictKernel: PredictCovarianceKernel | null;
+  /**
+   * Generated straight-line kernels for small shapes (null: generic path only), specialised to the
+   * structure (structural zeros and ones) of F and Q, regenerated when it changes.
+   */
+  private predictKernel: PredictCovarianceKernel | null;
+  private readonly generated: boolean;
+  private readonly structureF: Uint8Array;
+  private readonly structureQ: Uint8Array;
+
   private readonly scalar = new Float64Array(1);
 
   constructor(options: GaussianFilterOptions) {
@@ -63,6 +72,9 @@ export class KalmanFilter extends GaussianFilter {
     this.mulNN = productKernel(n, n, n);
     this.mulNNt = productABtKernel(n, n, n);
     const generated = n <= MAX_GENERATED_STATE;
+    this.generated = generated;
+    this.structureF = new Uint8Array(n * n).fill(255);
+    this.structureQ = new Uint8Array(n * n).fill(255);
     this.predictKernel = generated ? predictCovarianceKernel(n) : null;
     for (const ws of this.sensorList) {
       if (generated && ws.m <= MAX_GENERATED_MEASUREMENT) {
@@ -95,7 +107,26 @@ export class KalmanFilter extends GaussianFilter {
       (this.transition.jacobian as NonNullable<typeof this.transition.jacobian>)(this.x, dt, this.lastInput, this.F);
       this.transition.Q(dt, this.Q);
       this.cachedDt = dt;
+      this.refreshPredictKernel(true);
     }
+  }
+
+  /**
+   * Re-reads the structure of F (and of Q when `withQ`) and regenerates the predict kernel if it changed.
+   * Called whenever F or Q is re-evaluated; costs n² comparisons.
+   */
+  protected refreshPredictKernel(withQ: boolean): void {
+    if (!this.generated) return;
+    let changed = readStructure(this.F, this.structureF);
+    if (withQ && readStructure(this.Q, this.structureQ)) changed = true;
+    if (changed) this.predictKernel = predictCovarianceKernel(this.dimX, this.structureF, this.structureQ);
+  }
+
+  /** Re-reads the structure of a sensor's H and regenerates its kernels if it changed (m·n comparisons). */
+  protected refreshMeasurementKernels(ws: SensorWorkspace): void {
+    if (ws.gainJoseph === null || !readStructure(ws.H, ws.structureH)) return;
+    ws.gainJoseph = gainJosephKernel(this.dimX, ws.m, ws.structureH, ws.structureR);
+    ws.innovationCovariance = innovationCovarianceKernel(this.dimX, ws.m, ws.structureH, ws.structureR);
   }
 
   /** Invalidates cached F/Q/H (after a restore: models may have been swapped for equal ones). */
@@ -108,7 +139,7 @@ export class KalmanFilter extends GaussianFilter {
     const n = this.dimX;
     this.transitionMatrices(dt);
     this.transition.f(this.x, dt, this.lastInput, this.xNext);
-    this.x.set(this.xNext);
+    this.copyX(this.xNext, this.x);
     this.predictResult.F = this.F;
     this.predictResult.Q = this.Q;
     if (this.predictKernel !== null) return this.predictKernel(this.F, this.P, this.Q, this.x);
@@ -128,6 +159,7 @@ export class KalmanFilter extends GaussianFilter {
     if (!ws.hCached) {
       (ws.model.jacobian as NonNullable<typeof ws.model.jacobian>)(this.x, this.lastInput, ws.H);
       ws.hCached = true;
+      this.refreshMeasurementKernels(ws);
     }
   }
 
@@ -140,12 +172,15 @@ export class KalmanFilter extends GaussianFilter {
     ws.model.h(this.x, u, ws.zHat);
     ws.model.residual(ws.z, ws.zHat, ws.y);
     // C = P Hᵀ (n×m), S = H C + R (m×m)
-    ws.mulPHt(this.P, ws.H, ws.C);
-    ws.mulHC(ws.H, ws.C, ws.S);
     const S = ws.S;
     const R = ws.R;
-    const mm = m * m;
-    for (let i = 0; i < mm; i++) S[i] += R[i];
+    if (ws.innovationCovariance !== null) ws.innovationCovariance(this.P, ws.H, R, ws.C, S);
+    else {
+      ws.mulPHt(this.P, ws.H, ws.C);
+      ws.mulHC(ws.H, ws.C, S);
+      const mm = m * m;
+      for (let i = 0; i < mm; i++) S[i] += R[i];
+    }
     if (ws.factorNis !== null && ws.gainJoseph !== null) {
       // Generated fast path; a non-positive pivot falls through to the robust generic path below.
       const nis = ws.factorNis(S, ws.y, ws.LS, this.scalar);

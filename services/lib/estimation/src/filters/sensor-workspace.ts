@@ -1,4 +1,5 @@
-import type { FactorNisKernel, GainJosephKernel } from "../linalg/kalman-kernels.ts";
+import type { FactorNisKernel, GainJosephKernel, InnovationCovarianceKernel } from "../linalg/kalman-kernels.ts";
+import { readStructure } from "../linalg/matrix-structure.ts";
 import type { FactorizationCounters } from "../linalg/spd-factorizer.ts";
 import { SpdFactorizer } from "../linalg/spd-factorizer.ts";
 import { type ProductKernel, productABtKernel, productKernel } from "../linalg/specialized-kernels.ts";
@@ -41,6 +42,11 @@ export class SensorWorkspace {
   /** Generated whole-update kernels for this shape (set by the Kalman filters when the shape is small). */
   factorNis: FactorNisKernel | null = null;
   gainJoseph: GainJosephKernel | null = null;
+  /** Generated C = P Hᵀ, S = H C + R for the current structure of H (null: generic products). */
+  innovationCovariance: InnovationCovarianceKernel | null = null;
+  /** Structure codes of H (m×n) and R (m×m) the generated kernels were built for (matrix-structure.ts). */
+  readonly structureH: Uint8Array;
+  readonly structureR: Uint8Array;
   /** The filter's reusable update result for this sensor (set by the filter). */
   result: unknown = undefined;
   /** Shape-specialised products: C = P·Hᵀ, S = H·C, K·M (M = R or S), (K·M)·Kᵀ. */
@@ -65,6 +71,9 @@ export class SensorWorkspace {
       config.gate === undefined ? Number.POSITIVE_INFINITY : chiSquareQuantile(config.gate.probability, m);
     this.R = new Float64Array(m * m);
     config.model.R(this.R);
+    this.structureR = new Uint8Array(m * m);
+    readStructure(this.R, this.structureR);
+    this.structureH = new Uint8Array(m * n).fill(255);
     this.LR = new Float64Array(m * m);
     this.z = new Float64Array(m);
     this.zHat = new Float64Array(m);

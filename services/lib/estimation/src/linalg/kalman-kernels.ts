@@ -9,6 +9,8 @@
  * (jitter and nearest-SPD repair) whenever a generated kernel reports a non-positive pivot.
  */
 
+import { productTerm, structureKey } from "./matrix-structure.ts";
+
 /**
  * nis = yᵀS⁻¹y via the lower Cholesky factor L of S (written to LS, m×m), ln det S into out[0].
  * Returns NaN when S is not numerically positive definite.
@@ -55,11 +57,13 @@ export const MAX_GENERATED_MEASUREMENT = 6;
 
 const factorCache = new Map<number, FactorNisKernel>();
 const gainCache = new Map<string, GainJosephKernel>();
-const predictCache = new Map<number, PredictCovarianceKernel>();
+const predictCache = new Map<string, PredictCovarianceKernel>();
+const innovationCache = new Map<string, InnovationCovarianceKernel>();
 const unscentedCache = new Map<string, UnscentedGainKernel>();
 
-function sum(terms: string[]): string {
-  return terms.length === 0 ? "0" : terms.join(" + ");
+function sum(terms: (string | null)[]): string {
+  const t = terms.filter((x): x is string => x !== null);
+  return t.length === 0 ? "0" : t.join(" + ");
 }
 
 /** The generated {@link FactorNisKernel} for m×m innovation covariances. */
@@ -136,15 +140,19 @@ function gainPrelude(c: string[], n: number, m: number): void {
   }
 }
 
-/** The generated {@link GainJosephKernel} for state dimension n and measurement dimension m. */
-export function gainJosephKernel(n: number, m: number): GainJosephKernel {
-  const key = `${n}:${m}`;
+/**
+ * The generated {@link GainJosephKernel} for state dimension n and measurement dimension m; with the
+ * structures `sH` (m×n) and `sR` (m×m) of H and R (see matrix-structure.ts) terms with structural zeros are
+ * dropped and factors 1 not multiplied. The caller must regenerate when the structures change.
+ */
+export function gainJosephKernel(n: number, m: number, sH?: Uint8Array, sR?: Uint8Array): GainJosephKernel {
+  const key = `${n}:${m}:${structureKey(sH)}:${structureKey(sR)}`;
   const hit = gainCache.get(key);
   if (hit !== undefined) return hit;
   const c: string[] = ['"use strict";'];
   gainPrelude(c, n, m);
-  for (let i = 0; i < m * n; i++) c.push(`const H${i} = H[${i}];`);
-  for (let i = 0; i < m * m; i++) c.push(`const R${i} = R[${i}];`);
+  for (let i = 0; i < m * n; i++) if (sH === undefined || sH[i] === 2) c.push(`const H${i} = H[${i}];`);
+  for (let i = 0; i < m * m; i++) if (sR === undefined || sR[i] === 2) c.push(`const R${i} = R[${i}];`);
   // AP = P⁻ − K Cᵀ
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
@@ -156,10 +164,10 @@ export function gainJosephKernel(n: number, m: number): GainJosephKernel {
   // D = AP Hᵀ − K R (n×m);  P = AP − D Kᵀ = (A P⁻ Aᵀ + K R Kᵀ), upper triangle mirrored (exactly symmetric)
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
-      const t1: string[] = [];
-      for (let k = 0; k < n; k++) t1.push(`A${i}_${k} * H${j * n + k}`);
-      const t2: string[] = [];
-      for (let k = 0; k < m; k++) t2.push(`K${i}_${k} * R${k * m + j}`);
+      const t1: (string | null)[] = [];
+      for (let k = 0; k < n; k++) t1.push(productTerm(`A${i}_${k}`, `H${j * n + k}`, sH?.[j * n + k]));
+      const t2: (string | null)[] = [];
+      for (let k = 0; k < m; k++) t2.push(productTerm(`K${i}_${k}`, `R${k * m + j}`, sR?.[k * m + j]));
       c.push(`const D${i}_${j} = ${sum(t1)} - (${sum(t2)});`);
     }
   }
@@ -181,24 +189,30 @@ export function gainJosephKernel(n: number, m: number): GainJosephKernel {
   return fn;
 }
 
-/** The generated {@link PredictCovarianceKernel} for state dimension n. */
-export function predictCovarianceKernel(n: number): PredictCovarianceKernel {
-  const hit = predictCache.get(n);
+/**
+ * The generated {@link PredictCovarianceKernel} for state dimension n; with the structures `sF`, `sQ` (n×n)
+ * of F and Q, terms with structural zeros are dropped and factors 1 not multiplied (for the constant-velocity
+ * F = [[1, dt], [0, 1]] blocks, 16 of the 128 multiply-adds of n = 4 remain). The caller must regenerate when
+ * the structures change.
+ */
+export function predictCovarianceKernel(n: number, sF?: Uint8Array, sQ?: Uint8Array): PredictCovarianceKernel {
+  const key = `${n}:${structureKey(sF)}:${structureKey(sQ)}`;
+  const hit = predictCache.get(key);
   if (hit !== undefined) return hit;
   const c: string[] = ['"use strict";'];
-  for (let i = 0; i < n * n; i++) c.push(`const F${i} = F[${i}];`);
+  for (let i = 0; i < n * n; i++) if (sF === undefined || sF[i] === 2) c.push(`const F${i} = F[${i}];`);
   for (let i = 0; i < n * n; i++) c.push(`const P${i} = P[${i}];`);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      const t: string[] = [];
-      for (let k = 0; k < n; k++) t.push(`F${i * n + k} * P${k * n + j}`);
+      const t: (string | null)[] = [];
+      for (let k = 0; k < n; k++) t.push(productTerm(`P${k * n + j}`, `F${i * n + k}`, sF?.[i * n + k]));
       c.push(`const T${i}_${j} = ${sum(t)};`);
     }
   }
   const out = (i: number, j: number) => {
-    const t: string[] = [];
-    for (let k = 0; k < n; k++) t.push(`T${i}_${k} * F${j * n + k}`);
-    return `${sum(t)} + Q[${i * n + j}]`;
+    const t: (string | null)[] = [];
+    for (let k = 0; k < n; k++) t.push(productTerm(`T${i}_${k}`, `F${j * n + k}`, sF?.[j * n + k]));
+    return sQ !== undefined && sQ[i * n + j] === 0 ? sum(t) : `${sum(t)} + Q[${i * n + j}]`;
   };
   // Upper triangle computed, mirrored: P is exactly symmetric.
   c.push("let acc = 0;");
@@ -210,7 +224,52 @@ export function predictCovarianceKernel(n: number): PredictCovarianceKernel {
   }
   c.push("return acc === 0;");
   const fn = new Function("F", "P", "Q", "x", c.join("\n")) as PredictCovarianceKernel;
-  predictCache.set(n, fn);
+  predictCache.set(key, fn);
+  return fn;
+}
+
+/** C ← P Hᵀ (n×m) and S ← H C + R (m×m): the cross covariance and the innovation covariance. */
+export type InnovationCovarianceKernel = (
+  P: Float64Array,
+  H: Float64Array,
+  R: Float64Array,
+  C: Float64Array,
+  S: Float64Array,
+) => void;
+
+/**
+ * The generated {@link InnovationCovarianceKernel} for n, m and the structures `sH`, `sR` of H and R
+ * (summation order of `multiplyABt`, `multiply` and the R addition). For a selector H, C is a copy of
+ * columns of P and S a copy of entries of P plus R.
+ */
+export function innovationCovarianceKernel(
+  n: number,
+  m: number,
+  sH?: Uint8Array,
+  sR?: Uint8Array,
+): InnovationCovarianceKernel {
+  const key = `${n}:${m}:${structureKey(sH)}:${structureKey(sR)}`;
+  const hit = innovationCache.get(key);
+  if (hit !== undefined) return hit;
+  const c: string[] = ['"use strict";'];
+  for (let i = 0; i < m * n; i++) if (sH === undefined || sH[i] === 2) c.push(`const H${i} = H[${i}];`);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      const t: (string | null)[] = [];
+      for (let k = 0; k < n; k++) t.push(productTerm(`P[${i * n + k}]`, `H${j * n + k}`, sH?.[j * n + k]));
+      c.push(`const C${i}_${j} = ${sum(t)};`, `C[${i * m + j}] = C${i}_${j};`);
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < m; j++) {
+      const t: (string | null)[] = [];
+      for (let k = 0; k < n; k++) t.push(productTerm(`C${k}_${j}`, `H${i * n + k}`, sH?.[i * n + k]));
+      const r = sR !== undefined && sR[i * m + j] === 0 ? "" : ` + R[${i * m + j}]`;
+      c.push(`S[${i * m + j}] = ${sum(t)}${r};`);
+    }
+  }
+  const fn = new Function("P", "H", "R", "C", "S", c.join("\n")) as InnovationCovarianceKernel;
+  innovationCache.set(key, fn);
   return fn;
 }
 
