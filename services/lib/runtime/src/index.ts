@@ -1,9 +1,16 @@
 // @twinstate/runtime — the public API. Everything a service's main.ts wires together.
 
+// authentication (bearer tokens → principals with tenant scopes)
+export * from "./auth/index.ts";
 // config
 export {
   type BaseConfig,
   baseConfigSchema,
+  type GrpcConfig,
+  grpcAuthConfigSchema,
+  grpcAuthModes,
+  grpcConfigSchema,
+  grpcTlsConfigSchema,
   type KafkaConfig,
   kafkaConfigSchema,
   logLevels,

@@ -63,6 +63,51 @@ export const kafkaConfigSchema = z.strictObject({
 /** Validated Kafka connection settings. */
 export type KafkaConfig = z.infer<typeof kafkaConfigSchema>;
 
+/** How gRPC calls are authenticated: `tokens` (bearer tokens from a hashed token file) or `disabled` (local dev only). */
+export const grpcAuthModes = ["tokens", "disabled"] as const;
+
+/**
+ * gRPC transport security: a server certificate and key turn TLS on; a client CA additionally requires and
+ * verifies client certificates (mTLS). Nothing set = plain text (local development).
+ */
+export const grpcTlsConfigSchema = z
+  .strictObject({
+    certFile: readableFile.optional(),
+    keyFile: readableFile.optional(),
+    clientCaFile: readableFile.optional(),
+  })
+  .superRefine((tls, ctx) => {
+    if (tls.certFile !== undefined && tls.keyFile === undefined) {
+      ctx.addIssue({ code: "custom", path: ["keyFile"], message: "required when a server certificate is set" });
+    }
+    if (tls.keyFile !== undefined && tls.certFile === undefined) {
+      ctx.addIssue({ code: "custom", path: ["certFile"], message: "required when a server key is set" });
+    }
+    if (tls.clientCaFile !== undefined && tls.certFile === undefined) {
+      ctx.addIssue({ code: "custom", path: ["certFile"], message: "required when a client CA (mTLS) is set" });
+    }
+  });
+
+/**
+ * gRPC call authentication. The tokens file is checked for readability here; whether `tokens` mode has one is
+ * checked when a service builds its authenticator (`createAuthenticator`), so services that do not (yet)
+ * authenticate still load their configuration.
+ */
+export const grpcAuthConfigSchema = z.strictObject({
+  mode: z.enum(grpcAuthModes).default("tokens"),
+  tokensFile: readableFile.optional(),
+});
+
+/** gRPC server settings: port, TLS and authentication. */
+export const grpcConfigSchema = z.strictObject({
+  port: port.default(50051),
+  tls: grpcTlsConfigSchema.prefault({}),
+  auth: grpcAuthConfigSchema.prefault({}),
+});
+
+/** Validated gRPC server settings. */
+export type GrpcConfig = z.infer<typeof grpcConfigSchema>;
+
 /**
  * The configuration every twinstate service has: its name, log level, the metrics/health HTTP port, the gRPC
  * port, Kafka, the optional OTLP endpoint and the shutdown grace period.
@@ -75,7 +120,7 @@ export const baseConfigSchema = z.object({
   service: z.string().regex(/^[a-z][a-z0-9-]*$/, "must be a lowercase name like 'assimilation'"),
   logLevel: z.enum(logLevels).default("info"),
   http: z.strictObject({ port: port.default(9464) }).prefault({}),
-  grpc: z.strictObject({ port: port.default(50051) }).prefault({}),
+  grpc: grpcConfigSchema.prefault({}),
   // A missing `kafka` section is validated as {} so the error names `kafka.brokers`, not the whole section.
   kafka: z.preprocess((value) => value ?? {}, kafkaConfigSchema),
   otlp: z.strictObject({ endpoint: z.url("must be a URL like http://collector:4318").optional() }).prefault({}),

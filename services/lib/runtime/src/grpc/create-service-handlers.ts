@@ -13,6 +13,9 @@ import {
   status,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import type { Authenticator } from "../auth/authenticator.ts";
+import { developmentPrincipal } from "../auth/disabled-authenticator.ts";
+import { type Principal, requireTenant } from "../auth/principal.ts";
 import { grpcStatusFromError } from "./grpc-status-from-error.ts";
 import { RequestDecodeError } from "./request-decode-error.ts";
 import type {
@@ -35,18 +38,23 @@ type AnyHandler = (input: never, context: CallContext) => unknown;
  * Why: every method of the descriptor gets a handler, so a method left out answers UNIMPLEMENTED
  * (naming the method); thrown errors become their gRPC status through {@link grpcStatusFromError};
  * undecodable requests become INVALID_ARGUMENT; response init objects are completed with `create`;
- * server streams respect back-pressure and stop when the client cancels.
+ * server streams respect back-pressure and stop when the client cancels. With an `authenticator`, every call
+ * is authenticated from its metadata before the handler runs (streams at their start) and fails
+ * UNAUTHENTICATED without reaching the handler; without one, the caller is the development principal.
  */
 export function createServiceHandlers(
   service: DescService,
   implementation: Readonly<Record<string, AnyHandler | undefined>>,
   onCallError: CallErrorListener = () => {},
+  authenticator?: Authenticator,
 ): UntypedServiceImplementation {
   const known = new Set(service.methods.map((method) => method.localName));
   for (const key of Object.keys(implementation)) {
     if (!known.has(key)) throw new TypeError(`${service.typeName} has no method "${key}"`);
   }
   const handlers: UntypedServiceImplementation = {};
+  const authenticate = (metadata: Metadata): Principal =>
+    authenticator === undefined ? developmentPrincipal : authenticator.authenticate(metadata);
   for (const method of service.methods) {
     const handler = implementation[method.localName];
     const fail = (error: unknown) => {
@@ -59,13 +67,19 @@ export function createServiceHandlers(
     }
     switch (method.methodKind) {
       case "unary":
-        handlers[method.localName] = unary(method, handler as unknown as UnaryHandler<DescMessage, DescMessage>, fail);
+        handlers[method.localName] = unary(
+          method,
+          handler as unknown as UnaryHandler<DescMessage, DescMessage>,
+          fail,
+          authenticate,
+        );
         break;
       case "server_streaming":
         handlers[method.localName] = serverStreaming(
           method,
           handler as unknown as ServerStreamingHandler<DescMessage, DescMessage>,
           fail,
+          authenticate,
         );
         break;
       case "client_streaming":
@@ -73,6 +87,7 @@ export function createServiceHandlers(
           method,
           handler as unknown as ClientStreamingHandler<DescMessage, DescMessage>,
           fail,
+          authenticate,
         );
         break;
       case "bidi_streaming":
@@ -80,6 +95,7 @@ export function createServiceHandlers(
           method,
           handler as unknown as BidiStreamingHandler<DescMessage, DescMessage>,
           fail,
+          authenticate,
         );
         break;
     }
@@ -88,6 +104,7 @@ export function createServiceHandlers(
 }
 
 type Fail = (error: unknown) => ReturnType<typeof grpcStatusFromError>;
+type Authenticate = (metadata: Metadata) => Principal;
 
 type AnyCall =
   | ServerUnaryCall<unknown, unknown>
@@ -95,17 +112,33 @@ type AnyCall =
   | ServerReadableStream<unknown, unknown>
   | ServerDuplexStream<unknown, unknown>;
 
-function contextOf(method: DescMethod, call: AnyCall): CallContext {
+/** The call's context, or the authentication error that must fail the call before its handler runs. */
+type Started =
+  | { readonly ok: true; readonly context: CallContext }
+  | { readonly ok: false; readonly rejected: unknown };
+
+function contextOf(method: DescMethod, call: AnyCall, authenticate: Authenticate): Started {
+  let principal: Principal;
+  try {
+    principal = authenticate(call.metadata);
+  } catch (error) {
+    return { ok: false, rejected: error };
+  }
   const controller = new AbortController();
   const abort = () => controller.abort(new Error(`${method.parent.typeName}/${method.name} cancelled by the client`));
   if (call.cancelled) abort();
   else (call as NodeJS.EventEmitter).once("cancelled", abort);
   return {
-    method,
-    metadata: call.metadata,
-    peer: call.getPeer(),
-    deadline: call.getDeadline(),
-    signal: controller.signal,
+    ok: true,
+    context: {
+      method,
+      metadata: call.metadata,
+      peer: call.getPeer(),
+      deadline: call.getDeadline(),
+      signal: controller.signal,
+      principal,
+      requireTenant: (tenant, role) => requireTenant(principal, tenant, role),
+    },
   };
 }
 
@@ -139,9 +172,12 @@ function unary(
   method: DescMethod,
   handler: UnaryHandler<DescMessage, DescMessage>,
   fail: Fail,
+  authenticate: Authenticate,
 ): handleUnaryCall<unknown, unknown> {
   return (call, callback) => {
-    const context = contextOf(method, call);
+    const started = contextOf(method, call, authenticate);
+    if (!started.ok) return callback(fail(started.rejected));
+    const { context } = started;
     Promise.resolve()
       .then(() => handler(requestOf(call.request), context))
       .then(
@@ -155,9 +191,12 @@ function clientStreaming(
   method: DescMethod,
   handler: ClientStreamingHandler<DescMessage, DescMessage>,
   fail: Fail,
+  authenticate: Authenticate,
 ): handleClientStreamingCall<unknown, unknown> {
   return (call, callback) => {
-    const context = contextOf(method, call);
+    const started = contextOf(method, call, authenticate);
+    if (!started.ok) return callback(fail(started.rejected));
+    const { context } = started;
     Promise.resolve()
       .then(() => handler(requestsOf(call), context))
       .then(
@@ -192,9 +231,12 @@ function serverStreaming(
   method: DescMethod,
   handler: ServerStreamingHandler<DescMessage, DescMessage>,
   fail: Fail,
+  authenticate: Authenticate,
 ): handleServerStreamingCall<unknown, unknown> {
   return (call) => {
-    const context = contextOf(method, call);
+    const started = contextOf(method, call, authenticate);
+    if (!started.ok) return void call.emit("error", fail(started.rejected));
+    const { context } = started;
     const responses = (async function* () {
       yield* handler(requestOf(call.request), context);
     })();
@@ -206,9 +248,12 @@ function bidiStreaming(
   method: DescMethod,
   handler: BidiStreamingHandler<DescMessage, DescMessage>,
   fail: Fail,
+  authenticate: Authenticate,
 ): handleBidiStreamingCall<unknown, unknown> {
   return (call) => {
-    const context = contextOf(method, call);
+    const started = contextOf(method, call, authenticate);
+    if (!started.ok) return void call.emit("error", fail(started.rejected));
+    const { context } = started;
     const responses = (async function* () {
       yield* handler(requestsOf(call), context);
     })();

@@ -2,6 +2,7 @@ import type { DescFile, DescService } from "@bufbuild/protobuf";
 import type { GenService, GenServiceMethods } from "@bufbuild/protobuf/codegenv2";
 import { type ChannelOptions, Server, ServerCredentials } from "@grpc/grpc-js";
 import { HealthImplementation, type ServingStatus } from "grpc-health-check";
+import type { Authenticator } from "../auth/authenticator.ts";
 import { LifecycleStateError } from "../errors/lifecycle-state-error.ts";
 import { StartupError } from "../errors/startup-error.ts";
 import { createReflectionService } from "./create-reflection-service.ts";
@@ -15,8 +16,17 @@ export interface GrpcServerOptions {
   readonly host?: string;
   /** Port to bind; 0 picks a free port, read it from {@link GrpcServer.port} after start. */
   readonly port: number;
-  /** Transport credentials; default insecure (plain text). Pass `ServerCredentials.createSsl(…)` for TLS/mTLS. */
+  /**
+   * Transport credentials; default insecure (plain text). Services pass `grpcSecurityFromConfig(…).credentials`
+   * (TLS/mTLS from `GRPC_TLS_*`).
+   */
   readonly credentials?: ServerCredentials;
+  /**
+   * Authenticates every call of the registered services (not health or reflection) from its metadata before
+   * the handler runs; the result is `context.principal`. Services pass `grpcSecurityFromConfig(…).authenticator`.
+   * Default: none — every caller is the development principal (all tenants), as with `GRPC_AUTH_MODE=disabled`.
+   */
+  readonly authenticator?: Authenticator;
   /** Grace period of {@link GrpcServer.shutdown} before open calls are cancelled; default 10 000 ms. */
   readonly shutdownTimeoutMs?: number;
   /** @grpc/grpc-js channel options (e.g. `grpc.max_receive_message_length`). */
@@ -70,6 +80,7 @@ export class GrpcServer {
         descriptor,
         implementation as unknown as Parameters<typeof createServiceHandlers>[1],
         this.#options.onCallError,
+        this.#options.authenticator,
       ),
     );
     this.#services.push(descriptor);

@@ -1,6 +1,8 @@
 import type { DescMessage, DescMethod, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import type { GenService, GenServiceMethods } from "@bufbuild/protobuf/codegenv2";
 import type { Deadline, Metadata } from "@grpc/grpc-js";
+import type { Principal } from "../auth/principal.ts";
+import type { Role } from "../auth/role.ts";
 
 /** What a handler knows about the call it serves. */
 export interface CallContext {
@@ -14,6 +16,16 @@ export interface CallContext {
   readonly deadline: Deadline;
   /** Aborted when the client cancels or the deadline passes; pass it to I/O so work stops early. */
   readonly signal: AbortSignal;
+  /**
+   * The authenticated caller (from its bearer token, checked before the handler runs — at the start of a
+   * stream). Filter what a query returns with `principalAllows(context.principal, tenant, "read")`.
+   */
+  readonly principal: Principal;
+  /**
+   * Throws `PermissionDeniedError` (PERMISSION_DENIED) unless the caller may act on `tenant` with `role`.
+   * Call it with the tenant of whatever the handler reads or writes (invariant 5: isolation).
+   */
+  requireTenant(tenant: string, role: Role): void;
 }
 
 /** Unary: one request, one response. */
