@@ -52,7 +52,7 @@ export class ConstantVelocity implements TransitionModel {
   /** out = F(dt), block-diagonal [[1, dt], [0, 1]]. */
   jacobian(_x: Float64Array, dt: number, _u: Float64Array, out: Float64Array): void {
     const n = this.dimX;
-    out.fill(0);
+    for (let i = 0; i < n * n; i++) out[i] = 0;
     for (let a = 0; a < this.dimensions; a++) {
       const i = 2 * a;
       out[i * n + i] = 1;

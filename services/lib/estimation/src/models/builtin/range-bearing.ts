@@ -31,10 +31,15 @@ export class RangeBearing implements MeasurementModel {
   readonly linear = false;
   readonly parameters: Readonly<{ rangeStd: number; bearingStd: number }>;
   readonly positionIndices: readonly [number, number];
+  /** positionIndices as plain fields (read on every h/jacobian call). */
+  private readonly ix: number;
+  private readonly iy: number;
 
   constructor(options: RangeBearingOptions) {
     this.dimX = options.dimX;
     this.positionIndices = options.positionIndices ?? [0, 2];
+    this.ix = this.positionIndices[0];
+    this.iy = this.positionIndices[1];
     for (const i of this.positionIndices) {
       if (!Number.isInteger(i) || i < 0 || i >= this.dimX) {
         throw new ModelParameterError(this.name, "positionIndices", "invalid", `index ${i} is outside the state`);
@@ -46,23 +51,28 @@ export class RangeBearing implements MeasurementModel {
     });
   }
 
-  /** out = [√(px² + py²), atan2(py, px)]. */
+  /**
+   * out = [√(px² + py²), atan2(py, px)]. The range is computed as Math.sqrt(px² + py²) like FilterPy and the C
+   * reference (Math.hypot guards against overflow beyond 1e154 m, which no position reaches, at several
+   * times the cost).
+   */
   h(x: Float64Array, _u: Float64Array, out: Float64Array): void {
-    const px = x[this.positionIndices[0]];
-    const py = x[this.positionIndices[1]];
-    out[0] = Math.hypot(px, py);
+    const px = x[this.ix] as number;
+    const py = x[this.iy] as number;
+    out[0] = Math.sqrt(px * px + py * py);
     out[1] = Math.atan2(py, px);
   }
 
   /** out = ∂h/∂x (2×dimX). */
   jacobian(x: Float64Array, _u: Float64Array, out: Float64Array): void {
-    const [ix, iy] = this.positionIndices;
-    const px = x[ix];
-    const py = x[iy];
+    const ix = this.ix;
+    const iy = this.iy;
+    const px = x[ix] as number;
+    const py = x[iy] as number;
     const r2 = px * px + py * py;
     const r = Math.sqrt(r2);
     const n = this.dimX;
-    out.fill(0);
+    for (let i = 0; i < 2 * n; i++) out[i] = 0;
     out[ix] = px / r;
     out[iy] = py / r;
     out[n + ix] = -py / r2;
