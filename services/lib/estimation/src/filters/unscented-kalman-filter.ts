@@ -10,6 +10,14 @@ import {
   unscentedGainKernel,
 } from "../linalg/kalman-kernels.ts";
 import { type ProductKernel, productABtKernel, productKernel } from "../linalg/specialized-kernels.ts";
+import {
+  type SigmaPointsKernel,
+  sigmaPointsKernel,
+  type UnscentedCrossKernel,
+  type UnscentedMomentsKernel,
+  unscentedCrossKernel,
+  unscentedMomentsKernel,
+} from "../linalg/unscented-kernels.ts";
 import { GaussianFilter } from "./gaussian-filter.ts";
 import type { SensorWorkspace } from "./sensor-workspace.ts";
 import { type SigmaPointScheme, writeSigmaPoints } from "./sigma-points.ts";
@@ -37,6 +45,7 @@ interface UnscentedSensorBuffers {
   /** Generated fast-path kernels (null for large shapes). */
   readonly factorNis: FactorNisKernel | null;
   readonly gain: UnscentedGainKernel | null;
+  readonly cross: UnscentedCrossKernel | null;
 }
 
 /** Options of the unscented filter: the common options plus its sigma-point scheme. */
@@ -78,6 +87,9 @@ export class UnscentedKalmanFilter extends GaussianFilter {
   /** Generated Cholesky for c·P (null for large n); the robust factoriser is the fallback. */
   private readonly chol: CholeskyKernel | null;
   private readonly mulCov: ProductKernel;
+  /** Generated sigma points and predict moments (null for states above MAX_GENERATED_STATE). */
+  private readonly sigmaKernel: SigmaPointsKernel | null;
+  private readonly momentsKernel: UnscentedMomentsKernel | null;
   private cachedDt = Number.NaN;
 
   constructor(options: UnscentedKalmanFilterOptions) {
@@ -117,6 +129,7 @@ export class UnscentedKalmanFilter extends GaussianFilter {
         mulPxz: productABtKernel(n, ns, m),
         factorNis: generated ? factorNisKernel(m) : null,
         gain: generated ? unscentedGainKernel(n, m) : null,
+        cross: generated ? unscentedCrossKernel(n, ns, m) : null,
       });
     }
     this.Q = new Float64Array(n * n);
@@ -125,6 +138,8 @@ export class UnscentedKalmanFilter extends GaussianFilter {
     this.mulMean = productKernel(1, ns, n);
     this.chol = n <= MAX_GENERATED_STATE ? choleskyKernel(n) : null;
     this.mulCov = productABtKernel(n, ns, n);
+    this.sigmaKernel = n <= MAX_GENERATED_STATE ? sigmaPointsKernel(n) : null;
+    this.momentsKernel = n <= MAX_GENERATED_STATE ? unscentedMomentsKernel(n, ns) : null;
   }
 
   protected override createPredictResult(): FilterPredictResult {
@@ -139,8 +154,9 @@ export class UnscentedKalmanFilter extends GaussianFilter {
   private sigma(out: Float64Array): boolean {
     const n = this.dimX;
     const c = this.sigmaPoints.scale;
-    const A = this.scaledP;
     const P = this.P;
+    if (this.sigmaKernel?.(this.x, P, c, out)) return true;
+    const A = this.scaledP;
     for (let i = 0; i < n * n; i++) A[i] = c * P[i];
     if (this.chol?.(A, this.L)) {
       writeSigmaPoints(this.x, this.L, n, out);
@@ -168,6 +184,10 @@ export class UnscentedKalmanFilter extends GaussianFilter {
       this.transition.Q(dt, this.Q);
       this.cachedDt = dt;
     }
+    const r = this.predictResult as UnscentedPredictResult;
+    r.sigmaPoints = this.chi;
+    r.propagatedSigmaPoints = this.chiF;
+    if (this.momentsKernel !== null) return this.momentsKernel(this.chiF, Wm, Wc, this.Q, this.x, this.P);
     // x = Wmᵀ χf;  P = Dw Dᵀ + Q with D[:, i] = χfᵢ − x and Dw[:, i] = Wcᵢ·D[:, i] (n×(2n+1), transposed)
     const x = this.x;
     const P = this.P;
@@ -187,9 +207,6 @@ export class UnscentedKalmanFilter extends GaussianFilter {
     const Q = this.Q;
     const nn = n * n;
     for (let i = 0; i < nn; i++) P[i] += Q[i] as number;
-    const r = this.predictResult as UnscentedPredictResult;
-    r.sigmaPoints = this.chi;
-    r.propagatedSigmaPoints = this.chiF;
     return this.finishStep();
   }
 
@@ -199,14 +216,13 @@ export class UnscentedKalmanFilter extends GaussianFilter {
   }
 
   protected updateState(ws: SensorWorkspace, r: FilterUpdateResult): "accepted" | "gated" | "numerical" {
-    const n = this.dimX;
     const m = ws.m;
     const ns = this.sigmaPoints.numSigmas;
     const Wm = this.sigmaPoints.Wm;
     const Wc = this.sigmaPoints.Wc;
     const ur = r as UnscentedUpdateResult;
     if (!this.sigma(this.chiU)) return "numerical";
-    this.PPrior.set(this.P);
+    this.copyP(this.P, this.PPrior);
     const g = this.gamma.get(ws.name) as UnscentedSensorBuffers;
     const u = this.lastInput;
     for (let i = 0; i < ns; i++) ws.model.h(this.chiURows[i] as Float64Array, u, g.rows[i] as Float64Array);
@@ -214,28 +230,11 @@ export class UnscentedKalmanFilter extends GaussianFilter {
     const gam = g.all;
     g.mulMean(Wm, gam, zHat);
     for (let i = 0; i < ns; i++) ws.model.residual(g.rows[i] as Float64Array, zHat, g.resRows[i] as Float64Array);
-    // S = Σ Wcᵢ rᵢ rᵢᵀ + R;  Pxz = Σ Wcᵢ (χᵢ − x) rᵢᵀ — as products of transposed, weighted deviation matrices
+    // S = Σ Wcᵢ rᵢ rᵢᵀ + R;  Pxz = Σ Wcᵢ (χᵢ − x) rᵢᵀ
     const S = ws.S;
     const C = ws.C;
-    const res = g.res;
-    const chiU = this.chiU;
-    const x = this.x;
-    const Rt = g.Rt;
-    const RwT = g.RwT;
-    const DwT = this.DwT;
-    for (let i = 0; i < ns; i++) {
-      const w = Wc[i] as number;
-      for (let a = 0; a < m; a++) {
-        const v = res[i * m + a] as number;
-        Rt[a * ns + i] = v;
-        RwT[a * ns + i] = w * v;
-      }
-      for (let a = 0; a < n; a++) DwT[a * ns + i] = w * ((chiU[i * n + a] as number) - (x[a] as number));
-    }
-    g.mulS(RwT, Rt, S);
-    const R = ws.R;
-    for (let i = 0; i < m * m; i++) S[i] += R[i] as number;
-    g.mulPxz(DwT, Rt, C);
+    if (g.cross !== null) g.cross(g.res, this.chiU, this.x, Wc, ws.R, S, C);
+    else this.crossSumsGeneric(g, ws);
     ws.model.residual(ws.z, zHat, ws.y);
     ur.sigmaPoints = this.chiU;
     ur.sigmaMeasurements = gam;
@@ -258,6 +257,7 @@ export class UnscentedKalmanFilter extends GaussianFilter {
     const step = this.innovationAndGain(ws, r);
     if (step !== "continue") return step;
     // P ← P − (K S) Kᵀ
+    const n = this.dimX;
     const K = ws.K;
     const KS = ws.KM;
     for (let i = 0; i < n; i++) {
@@ -276,5 +276,33 @@ export class UnscentedKalmanFilter extends GaussianFilter {
       }
     }
     return this.finishStep() ? "accepted" : "numerical";
+  }
+
+  /** Generic S = Σ Wcᵢ rᵢ rᵢᵀ + R and Pxz = Σ Wcᵢ (χᵢ − x) rᵢᵀ, as products of transposed deviation matrices. */
+  private crossSumsGeneric(g: UnscentedSensorBuffers, ws: SensorWorkspace): void {
+    const n = this.dimX;
+    const m = ws.m;
+    const ns = this.sigmaPoints.numSigmas;
+    const Wc = this.sigmaPoints.Wc;
+    const res = g.res;
+    const chiU = this.chiU;
+    const x = this.x;
+    const Rt = g.Rt;
+    const RwT = g.RwT;
+    const DwT = this.DwT;
+    for (let i = 0; i < ns; i++) {
+      const w = Wc[i] as number;
+      for (let a = 0; a < m; a++) {
+        const v = res[i * m + a] as number;
+        Rt[a * ns + i] = v;
+        RwT[a * ns + i] = w * v;
+      }
+      for (let a = 0; a < n; a++) DwT[a * ns + i] = w * ((chiU[i * n + a] as number) - (x[a] as number));
+    }
+    g.mulS(RwT, Rt, ws.S);
+    const S = ws.S;
+    const R = ws.R;
+    for (let i = 0; i < m * m; i++) S[i] += R[i] as number;
+    g.mulPxz(DwT, Rt, ws.C);
   }
 }
