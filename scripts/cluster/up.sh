@@ -28,8 +28,26 @@ step "alertmanager on 127.0.0.1:$TWINSTATE_ALERTMANAGER_PORT"
 scripts/alertmanager/install.sh >/dev/null
 alertmanager_url="$(ALERTMANAGER_PORT="$TWINSTATE_ALERTMANAGER_PORT" scripts/alertmanager/start.sh | tail -n 1)"
 
+# gRPC bearer tokens (GRPC_AUTH_MODE=tokens, the services' default): one local admin token for every tenant,
+# made once. The services only see its SHA-256 (tokens.yaml); the token itself stays in a 0600 file.
+auth="$run/auth"
+if [ ! -s "$auth/demo-admin.token" ] || [ ! -s "$auth/tokens.yaml" ]; then
+  mkdir -p "$auth"
+  chmod 700 "$auth"
+  (umask 077; head -c 32 /dev/urandom | base64 | tr -d '/+=\n' >"$auth/demo-admin.token")
+  cat >"$auth/tokens.yaml" <<YAML
+# Written by scripts/cluster/up.sh: the local cluster's one token (admin of every tenant), stored as SHA-256.
+tokens:
+  - name: local-demo-admin
+    sha256: $(printf %s "$(cat "$auth/demo-admin.token")" | sha256sum | cut -d' ' -f1)
+    tenants: ["*"]
+    roles: [admin]
+YAML
+fi
+
 # Per-service configuration (env) of the demo cluster.
 service_env() {
+  echo "GRPC_AUTH_MODE=tokens GRPC_AUTH_TOKENS_FILE=$auth/tokens.yaml"
   case "$1" in
     ingest) echo "INGEST_CONTRACTS_DIR=$TWINSTATE_DEMO_CONTRACTS" ;;
     assimilation) echo "ASSIMILATION_DEFINITION_FILES=$TWINSTATE_DEMO_TWINS ASSIMILATION_WATCH_LIST=$TWINSTATE_DEMO_WATCH_LIST" ;;
@@ -103,11 +121,14 @@ echo "  prometheus    $prometheus_url  (targets: $prometheus_url/targets, alerts
 echo "  alertmanager  $alertmanager_url  (alerts: $alertmanager_url/api/v2/alerts)"
 echo "  logs          .run/cluster/logs/<name>.log"
 echo
+echo "  gRPC token    .run/cluster/auth/demo-admin.token (admin of every tenant; hashes in .run/cluster/auth/tokens.yaml)"
+echo
 echo "  try:"
+echo "    TOKEN=\$(cat .run/cluster/auth/demo-admin.token)"
 echo "    ${grpcurl:-grpcurl} -plaintext 127.0.0.1:50052 list"
-echo "    ${grpcurl:-grpcurl} -plaintext -d '{\"tenant\":\"acme\",\"asset\":\"oven-1\"}' 127.0.0.1:50052 twinstate.twin.v1.TwinService/GetEstimate"
-echo "    ${grpcurl:-grpcurl} -plaintext -d '{\"tenant\":\"fleet\"}' 127.0.0.1:50053 twinstate.drift.v1.DriftService/ListDriftEvents"
-echo "    ${grpcurl:-grpcurl} -plaintext -d '{\"tenant\":\"volta\"}' 127.0.0.1:50054 twinstate.alert.v1.AlertService/ListAlerts"
-echo "    curl -s '$prometheus_url/api/v1/query?query=sum(rate(twinstate_ingest_readings_in_total[1m]))'"
+echo "    ${grpcurl:-grpcurl} -plaintext -H \"authorization: Bearer \$TOKEN\" -d '{\"tenant\":\"acme\",\"asset\":\"oven-1\"}' 127.0.0.1:50052 twinstate.twin.v1.TwinService/GetEstimate"
+echo "    ${grpcurl:-grpcurl} -plaintext -H \"authorization: Bearer \$TOKEN\" -d '{\"tenant\":\"fleet\"}' 127.0.0.1:50053 twinstate.drift.v1.DriftService/ListDriftEvents"
+echo "    ${grpcurl:-grpcurl} -plaintext -H \"authorization: Bearer \$TOKEN\" -d '{\"tenant\":\"volta\"}' 127.0.0.1:50054 twinstate.alert.v1.AlertService/ListAlerts"
+echo "    curl -s $prometheus_url/api/v1/query --data-urlencode 'query=sum by (reason) (rate(twinstate_ingest_readings_rejected_total[1m]))'"
 [ -n "$grpcurl" ] || echo "    (grpcurl not found: go install github.com/fullstorydev/grpcurl/cmd/grpcurl@latest)"
 echo "  stop with: make down"

@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -96,6 +97,8 @@ function tail(file: string, lines = 30): string {
 export class E2eCluster {
   readonly topics: E2eTopics;
   readonly runDir: string;
+  /** Bearer token of an admin of every tenant, for gRPC calls (`authorization: Bearer <token>`). */
+  adminToken = "";
   readonly #o: E2eClusterOptions;
   readonly #procs = new Map<E2eProcessName, Proc>();
   #prometheus: { url: string; dataDir: string; port: number } | undefined;
@@ -168,7 +171,17 @@ export class E2eCluster {
       this.#alertmanager = { url: stdout.trim().split("\n").at(-1)!, dataDir, port };
     }
     const t = this.topics;
+    // gRPC bearer tokens (the services' default mode): one admin token for the run; its SHA-256 in the file
+    const tokensFile = join(this.runDir, "tokens.yaml");
+    this.adminToken = randomBytes(24).toString("base64url");
+    writeFileSync(
+      tokensFile,
+      `tokens:\n  - name: e2e-admin\n    sha256: ${createHash("sha256").update(this.adminToken).digest("hex")}\n    tenants: ["*"]\n    roles: [admin]\n`,
+      { mode: 0o600 },
+    );
     const common = {
+      GRPC_AUTH_MODE: "tokens",
+      GRPC_AUTH_TOKENS_FILE: tokensFile,
       KAFKA_BROKERS: o.brokers.join(","),
       LOG_LEVEL: "info",
       SHUTDOWN_GRACE_MS: "15000",

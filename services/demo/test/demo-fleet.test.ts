@@ -215,6 +215,25 @@ describe("DemoFleet", () => {
     });
   });
 
+  test("after a pause the truth is integrated in small steps under its controller: cells stay in [0, 1], pendulum angles are wrapped, everything finite", () => {
+    const f = fleet();
+    f.tick(T0);
+    const records = f.tick(T0 + 40 * 60 * 1000); // the demo was stopped for 40 minutes
+    for (const a of f.assets) expect(a.truth.every(Number.isFinite)).toBe(true);
+    for (const cell of f.assets.filter((a) => a.profile.twinClass === "demo-battery-ecm")) {
+      expect(cell.truth[0]).toBeGreaterThan(0);
+      expect(cell.truth[0]).toBeLessThan(1);
+    }
+    for (let i = 0; i < 400; i++) records.push(...f.tick(T0 + 40 * 60 * 1000 + i * 500));
+    const angles = records.map((r) => decode(r.value)).filter((r) => r.sensor === "angle");
+    expect(angles.length).toBeGreaterThan(0);
+    for (const r of angles) {
+      const v = r.value.case === "scalar" ? r.value.value : Number.NaN;
+      expect(v).toBeGreaterThanOrEqual(-Math.PI);
+      expect(v).toBeLessThan(Math.PI);
+    }
+  });
+
   test("a snapshot resumes every asset's truth in a new fleet", () => {
     const a = fleet();
     for (let i = 0; i < 10; i++) a.tick(T0 + i * 500);

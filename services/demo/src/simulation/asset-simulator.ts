@@ -1,4 +1,4 @@
-import { Xoshiro128 } from "@twinstate/estimation";
+import { wrapAngle, Xoshiro128 } from "@twinstate/estimation";
 import { type ActiveFault, FaultInjector } from "../faults/fault-injector.ts";
 import type { ClassProfile } from "./class-profile.ts";
 import type { SimulatedReading } from "./simulated-reading.ts";
@@ -25,6 +25,10 @@ export interface AssetSimulatorOptions {
 
 /** Input readings are re-sent every this many ticks even when unchanged (a sensor's heartbeat). */
 const INPUT_REFRESH_TICKS = 20;
+/** Longest single integration step of the truth, seconds. */
+const MAX_STEP_S = 0.5;
+/** Longest stretch of time the truth is integrated over after a pause (beyond it, time jumps), seconds. */
+const MAX_CATCH_UP_S = 3600;
 
 /**
  * One simulated asset: its true state advanced in wall-clock time by the class's built-in model, its primary
@@ -89,13 +93,22 @@ export class AssetSimulator {
 
   /** Advances the truth to `nowMs` and returns the readings its sensors take at that instant. */
   tick(nowMs: number): SimulatedReading[] {
-    const dt = (nowMs - this.#lastMs) / 1000;
-    this.#truth.step(dt, this.#rng);
+    const p = this.profile;
+    // Sub-steps of at most MAX_STEP_S with the control applied at each: a long gap (a tick overrun, or the
+    // demo stopped for minutes) must neither integrate stiff dynamics in one step nor hold an input past
+    // the point where the controller would have switched it (a cell discharged below 0).
+    let remaining = Math.min(Math.max(0, (nowMs - this.#lastMs) / 1000), MAX_CATCH_UP_S);
+    let changed = false;
+    while (remaining > 0) {
+      const h = Math.min(remaining, MAX_STEP_S);
+      if (p.control?.(this.#truth.x, this.#truth.u, this.#rng, h) === true) changed = true;
+      this.#truth.step(h, this.#rng);
+      remaining -= h;
+    }
+    if (this.#ticks === 0 && p.control?.(this.#truth.x, this.#truth.u, this.#rng, 0) === true) changed = true;
     this.#lastMs = Math.max(this.#lastMs, nowMs);
     const readings: SimulatedReading[] = [];
-    const p = this.profile;
     if (p.input !== undefined) {
-      const changed = p.control?.(this.#truth.x, this.#truth.u, this.#rng, Math.max(dt, 0)) ?? false;
       if (changed || this.#ticks % INPUT_REFRESH_TICKS === 0) {
         readings.push({
           sensor: p.input.sensor,
@@ -108,6 +121,7 @@ export class AssetSimulator {
     }
     p.measurement.h(this.#truth.x, this.#truth.u, this.#z);
     const noisy = Array.from(this.#z, (v) => v + p.noiseStd * this.#rng.nextNormal());
+    if (p.angular === true) for (let i = 0; i < noisy.length; i++) noisy[i] = wrapAngle(noisy[i]!);
     const measured = this.#faults.apply(noisy, nowMs, this.#rng);
     readings.push({
       sensor: p.sensor,

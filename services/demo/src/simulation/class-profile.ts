@@ -28,6 +28,8 @@ export interface ClassProfile {
   readonly unit: string;
   /** Standard deviation of the simulated sensor noise (per component), in `unit`. */
   readonly noiseStd: number;
+  /** The sensor reports angles wrapped to [−π, π) (as a real angle encoder does). */
+  readonly angular?: boolean;
   /** A unit of another dimension (UNIT_MISMATCH at ingest). */
   readonly wrongUnit: string;
   /** A value outside the contract's range (OUT_OF_RANGE at ingest). */

@@ -130,6 +130,7 @@ export function pendulumProfile(): ClassProfile {
     ),
     sensor: "angle",
     unit: "rad",
+    angular: true,
     noiseStd: 0.03,
     wrongUnit: "kg",
     outOfRange: 50,
