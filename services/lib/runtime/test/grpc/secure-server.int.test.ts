@@ -157,10 +157,12 @@ async function startServer(mtls: boolean): Promise<GrpcServer> {
   return server;
 }
 
+/** Verify the server as `localhost` (a DNS SAN of its certificate): TLS SNI must not be an IP address. */
+const sniLocalhost = { "grpc.ssl_target_name_override": "localhost" };
 type AnyClient = grpc.Client & Record<string, (...args: never[]) => unknown>;
 function client(server: GrpcServer, definition: grpc.ServiceDefinition, creds: grpc.ChannelCredentials): AnyClient {
   const Client = grpc.makeGenericClientConstructor(definition, "test");
-  return new Client(`127.0.0.1:${server.port}`, creds) as AnyClient;
+  return new Client(`127.0.0.1:${server.port}`, creds, sniLocalhost) as AnyClient;
 }
 const tlsCredentials = (withClientCert: boolean) =>
   withClientCert
@@ -342,6 +344,7 @@ describe("bearer tokens and tenant scopes", () => {
     const reflection = new pkg.grpc.reflection.v1.ServerReflection(
       `127.0.0.1:${mtlsServer.port}`,
       tlsCredentials(true),
+      sniLocalhost,
     );
     type Response = { list_services_response?: { service: { name: string }[] } };
     const stream = (reflection.ServerReflectionInfo as () => grpc.ClientDuplexStream<object, Response>).call(
