@@ -87,7 +87,7 @@ export {
 } from "./rules/load-alert-rules.ts";
 export { parseDuration } from "./rules/parse-duration.ts";
 export { renderTemplate, templateNames } from "./rules/render-template.ts";
-export { createAlertGrpcService, principalMetadataKey } from "./service/alert-grpc-service.ts";
+export { type AlertGrpcServiceOptions, createAlertGrpcService } from "./service/alert-grpc-service.ts";
 export { AlertingBatchHandler, type AlertingTopics, controlPartition } from "./service/alerting-batch-handler.ts";
 export { AlertsTopicFeed, type AlertsTopicFeedOptions } from "./service/alerts-topic-feed.ts";
 export { ControlRecordsFollower, type ControlRecordsFollowerOptions } from "./service/control-records-follower.ts";

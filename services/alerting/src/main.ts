@@ -11,6 +11,9 @@ import {
   createKafka,
   createLogger,
   createMetricsRegistry,
+  type GrpcSecurity,
+  GrpcServer,
+  grpcSecurityFromConfig,
   HealthServer,
   KafkaProducer,
   Lifecycle,
@@ -29,7 +32,6 @@ import { createAlertGrpcService } from "./service/alert-grpc-service.ts";
 import { AlertingBatchHandler } from "./service/alerting-batch-handler.ts";
 import { AlertsTopicFeed } from "./service/alerts-topic-feed.ts";
 import { ControlRecordsFollower } from "./service/control-records-follower.ts";
-import { GrpcServer } from "./service/runtime-grpc.ts";
 import { StateTopicWriter } from "./service/state-topic-writer.ts";
 
 const config = loadAlertingConfig();
@@ -147,8 +149,18 @@ lifecycle.register("silence-expiry", {
   stop: () => clearInterval(expiry),
 });
 
+let grpcSecurity: GrpcSecurity;
+try {
+  // TLS/mTLS (GRPC_TLS_*) and bearer-token authentication (GRPC_AUTH_MODE, GRPC_AUTH_TOKENS_FILE).
+  grpcSecurity = grpcSecurityFromConfig(config.grpc, logger);
+} catch (error) {
+  logger.fatal({ err: error }, "gRPC security configuration is invalid");
+  logger.flush(() => process.exit(1));
+  throw error;
+}
 const grpc = new GrpcServer({
   port: config.grpc.port,
+  ...grpcSecurity,
   shutdownTimeoutMs: config.shutdown.graceMs,
   onCallError: (error, method) => logger.warn({ err: error, method: method.name }, "gRPC call failed"),
 });

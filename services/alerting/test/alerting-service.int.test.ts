@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -20,6 +20,7 @@ import {
   type SilenceResponseSchema,
   StateEstimateSchema,
 } from "@twinstate/proto";
+import { createServiceDefinition } from "@twinstate/runtime";
 import { type Consumer, Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
 import { AlertEngine } from "../src/engine/alert-engine.ts";
 import { toAlertMessage } from "../src/engine/to-alert-message.ts";
@@ -27,13 +28,13 @@ import { AlertmanagerClient } from "../src/routes/alertmanager-client.ts";
 import { idempotencyKeyHeader, signatureHeader, verifySignature } from "../src/routes/hmac-signature.ts";
 import type { WebhookNotification } from "../src/routes/webhook-client.ts";
 import { parseAlertRules } from "../src/rules/load-alert-rules.ts";
-import { principalMetadataKey } from "../src/service/alert-grpc-service.ts";
-import { createServiceDefinition } from "../src/service/runtime-grpc.ts";
 import { driftEvent, estimate } from "./alert-fixtures.ts";
 import { type AlertmanagerFixture, eventually, freePort, startAlertmanager } from "./alertmanager-fixture.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";
 
 const root = resolve(import.meta.dirname, "../../..");
+/** The bearer token of the e2e operator (an admin of every tenant in the service's token file). */
+const operatorToken = "e2e-operator-token";
 const brokers = (process.env.KAFKA_BROKERS ?? "").split(",").filter((b) => b !== "");
 
 type Shape<T extends Parameters<typeof fromBinary>[0]> = MessageShape<T>;
@@ -54,7 +55,7 @@ interface AlertClient {
 
 function call<T>(fn: (m: Metadata, cb: (e: ServiceError | null, v: T) => void) => void): Promise<T> {
   const metadata = new Metadata();
-  metadata.set(principalMetadataKey, "test-operator");
+  metadata.set("authorization", `Bearer ${operatorToken}`);
   return new Promise((res, rej) => fn(metadata, (e, v) => (e === null ? res(v) : rej(e))));
 }
 
@@ -127,6 +128,11 @@ describe("alerting service end to end (real broker, real Alertmanager, real webh
     await reader.subscribe({ topic: topics.alerts, fromBeginning: true });
     await reader.run({ eachMessage: async ({ message }) => void seen.push(fromBinary(AlertSchema, message.value!)) });
     writeFileSync(join(dir, "rules.yaml"), rulesYaml);
+    const digest = createHash("sha256").update(operatorToken).digest("hex");
+    writeFileSync(
+      join(dir, "tokens.yaml"),
+      `tokens:\n  - { name: test-operator, sha256: ${digest}, tenants: ["*"], roles: [admin] }\n`,
+    );
   });
 
   afterAll(async () => {
@@ -146,7 +152,7 @@ describe("alerting service end to end (real broker, real Alertmanager, real webh
       JSON.stringify({
         kafka: { brokers },
         http: { port: httpPort },
-        grpc: { port: grpcPort },
+        grpc: { port: grpcPort, auth: { mode: "tokens", tokensFile: join(dir, "tokens.yaml") } },
         alerting: {
           topics,
           ruleFiles: [join(dir, "rules.yaml")],
@@ -301,6 +307,12 @@ describe("alerting service end to end (real broker, real Alertmanager, real webh
           client.acknowledge({ tenant: "someone-else", fingerprint: quarantined[0]!.fingerprint }, m, cb),
         ),
       ).rejects.toMatchObject({ code: 5 });
+      // Without a bearer token the service answers UNAUTHENTICATED (16).
+      await expect(
+        new Promise((res, rej) =>
+          client.listAlerts({ tenant }, new Metadata(), (e, v) => (e === null ? res(v) : rej(e))),
+        ),
+      ).rejects.toMatchObject({ code: 16 });
       // Invalid requests are INVALID_ARGUMENT (3) naming the field.
       await expect(call((m, cb) => client.listAlerts({ tenant: "" }, m, cb))).rejects.toMatchObject({
         code: 3,

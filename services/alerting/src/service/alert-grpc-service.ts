@@ -1,13 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { type AlertService, AlertState, type LabelMatcher, MatchOperator } from "@twinstate/proto";
-import { InvalidArgumentError } from "@twinstate/runtime";
+import {
+  type CallContext,
+  InvalidArgumentError,
+  principalAllows,
+  type ServiceImplementation,
+} from "@twinstate/runtime";
 import type { AlertEngine } from "../engine/alert-engine.ts";
 import type { SilenceEntry } from "../engine/alert-entry.ts";
 import type { LabelMatcherSpec, MatchOperatorSymbol } from "../engine/label-matcher.ts";
 import { compileMatchers } from "../engine/label-matcher.ts";
 import { toAlertMessage } from "../engine/to-alert-message.ts";
-import type { CallContext, ServiceImplementation } from "./runtime-grpc.ts";
 import type { StateTopicWriter } from "./state-topic-writer.ts";
 
 /** Options of {@link createAlertGrpcService}. */
@@ -16,9 +20,6 @@ export interface AlertGrpcServiceOptions {
   readonly store: StateTopicWriter;
   readonly now?: () => number;
 }
-
-/** Metadata key naming the caller (until bearer-token authentication maps tokens to principals). */
-export const principalMetadataKey = "x-twinstate-principal";
 
 const operators: Readonly<Record<number, MatchOperatorSymbol>> = {
   [MatchOperator.EQUAL]: "=",
@@ -31,14 +32,20 @@ const operators: Readonly<Record<number, MatchOperatorSymbol>> = {
  * The `twinstate.alert.v1.AlertService` implementation over the local engine: ListAlerts (filters, pagination
  * by an opaque offset token), Acknowledge and Silence (persisted to the state topic before answering).
  *
+ * Isolation (invariant 5): the caller is the runtime's authenticated principal (bearer token → tenant scopes and
+ * roles). ListAlerts needs `read` on the requested tenant and returns only alerts of tenants the principal may
+ * read; Acknowledge and Silence need `write` on the tenant they change, and the engine only acknowledges an
+ * alert of that same tenant. The principal's id is recorded as `acknowledged_by` / `created_by`.
+ *
  * Scope: a worker answers for the alerts of the input partitions it owns (run one alerting worker, or ask each).
  */
 export function createAlertGrpcService(options: AlertGrpcServiceOptions): ServiceImplementation<typeof AlertService> {
   const { engine, store } = options;
   const now = options.now ?? Date.now;
   return {
-    listAlerts: (req) => {
+    listAlerts: (req, context) => {
       const tenant = required(req.tenant, "tenant");
+      context.requireTenant(tenant, "read");
       const pageSize = req.pageSize === 0 ? 100 : req.pageSize;
       if (pageSize > 1000)
         throw new InvalidArgumentError("page_size must be 1..1000", { details: { field: "page_size" } });
@@ -46,13 +53,15 @@ export function createAlertGrpcService(options: AlertGrpcServiceOptions): Servic
       const nowMs = now();
       const phase =
         req.state === AlertState.FIRING ? "firing" : req.state === AlertState.RESOLVED ? "resolved" : undefined;
-      const all = engine.list({
-        tenant,
-        matchers: toMatchers(req.matchers, "matchers"),
-        includeSilenced: req.includeSilenced,
-        nowMs,
-        ...(phase === undefined ? {} : { phase }),
-      });
+      const all = engine
+        .list({
+          tenant,
+          matchers: toMatchers(req.matchers, "matchers"),
+          includeSilenced: req.includeSilenced,
+          nowMs,
+          ...(phase === undefined ? {} : { phase }),
+        })
+        .filter((entry) => principalAllows(context.principal, entry.tenant, "read"));
       const page = all.slice(start, start + pageSize);
       return {
         alerts: page.map((entry) => toAlertMessage(entry, engine.silencedBy(entry, nowMs))),
@@ -61,6 +70,7 @@ export function createAlertGrpcService(options: AlertGrpcServiceOptions): Servic
     },
     acknowledge: async (req, context) => {
       const tenant = required(req.tenant, "tenant");
+      context.requireTenant(tenant, "write");
       const fp = required(req.fingerprint, "fingerprint");
       const ack = engine.acknowledge(tenant, fp, principal(context), now(), req.comment);
       await store.saveAcknowledgement(ack);
@@ -69,6 +79,7 @@ export function createAlertGrpcService(options: AlertGrpcServiceOptions): Servic
     },
     silence: async (req, context) => {
       const tenant = required(req.tenant, "tenant");
+      context.requireTenant(tenant, "write");
       if (req.matchers.length === 0)
         throw new InvalidArgumentError("at least one matcher is required", { details: { field: "matchers" } });
       const matchers = toMatchers(req.matchers, "matchers");
@@ -109,9 +120,9 @@ function required(value: string, field: string): string {
   return value;
 }
 
+/** The authenticated caller's id (the token's name in the token file). */
 function principal(context: CallContext): string {
-  const value = context.metadata.get(principalMetadataKey)[0];
-  return typeof value === "string" && value !== "" ? value : "anonymous";
+  return context.principal.id;
 }
 
 function decodePageToken(token: string): number {
