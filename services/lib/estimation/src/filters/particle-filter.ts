@@ -84,6 +84,8 @@ export class ParticleFilter extends FilterBase {
   private rngCheckpoint: ReturnType<Xoshiro128["getState"]>;
   /** x and P are computed from the cloud on demand (they cost O(N·n²)). */
   private momentsDirty = true;
+  /** While the moments are dirty: x is already current (read alone through a result), P is not. */
+  private meanFresh = false;
 
   constructor(options: ParticleFilterOptions) {
     super(options);
@@ -134,6 +136,7 @@ export class ParticleFilter extends FilterBase {
     this.rngCheckpoint = this.rng.getState();
     this.resetState(options.x0, options.P0);
     this.momentsDirty = true;
+    this.meanFresh = false;
   }
 
   /** Draws a fresh cloud xᵢ ~ N(x0, P0) with equal weights. */
@@ -153,6 +156,7 @@ export class ParticleFilter extends FilterBase {
     }
     this.weights.fill(1 / N);
     this.momentsDirty = true;
+    this.meanFresh = false;
   }
 
   /** The particle positions (N×n, row-major) — a copy. */
@@ -209,12 +213,19 @@ export class ParticleFilter extends FilterBase {
     return new FilterUpdateResult(sensor, new CloudMoments(this.dimX), this.liveMoments());
   }
 
-  /** Moments view of the live cloud, computed on first read. */
+  /** Brings only the mean x = Σ wᵢ xᵢ up to date (a reader of x alone does not pay for P). */
+  private syncMean(): void {
+    if (!this.momentsDirty || this.meanFresh) return;
+    weightedMean(this.cloud, this.weights, this.numParticles, this.dimX, this.x);
+    this.meanFresh = true;
+  }
+
+  /** Moments view of the live cloud, computed on first read (x alone, or x and P). */
   private liveMoments(): GaussianMoments {
     const self = this;
     return {
       get x() {
-        self.syncMoments();
+        self.syncMean();
         return self.x;
       },
       get P() {
@@ -249,6 +260,7 @@ export class ParticleFilter extends FilterBase {
   protected restorePredictCheckpoint(): void {
     this.rng.setState(this.rngCheckpoint);
     this.momentsDirty = true;
+    this.meanFresh = false;
   }
 
   protected saveUpdateCheckpoint(): void {
@@ -258,6 +270,7 @@ export class ParticleFilter extends FilterBase {
   protected restoreUpdateCheckpoint(): void {
     this.rng.setState(this.rngCheckpoint);
     this.momentsDirty = true;
+    this.meanFresh = false;
   }
 
   protected predictState(dt: number): boolean {
@@ -295,6 +308,7 @@ export class ParticleFilter extends FilterBase {
     if (!allFinite(this.spareCloud)) return false;
     this.swapClouds();
     this.momentsDirty = true;
+    this.meanFresh = false;
     return true;
   }
 
@@ -380,6 +394,7 @@ export class ParticleFilter extends FilterBase {
     this.spareWeights = this.weights;
     this.weights = nw;
     this.momentsDirty = true;
+    this.meanFresh = false;
     if (1 / sumSq < this.essThreshold * N) this.resampleCloud();
     return "accepted";
   }
@@ -440,6 +455,7 @@ export class ParticleFilter extends FilterBase {
     this.weights.set(p.weights);
     this.rng.setState({ words: p.rng.words.slice(), hasSpare: p.rng.hasSpare, spare: p.rng.spare });
     this.momentsDirty = true;
+    this.meanFresh = false;
   }
 }
 
@@ -453,11 +469,7 @@ function weightedMoments(
   P: Float64Array,
   d: Float64Array,
 ): void {
-  x.fill(0);
-  for (let i = 0; i < N; i++) {
-    const wi = w[i] as number;
-    for (let a = 0; a < n; a++) x[a] += wi * (c[i * n + a] as number);
-  }
+  weightedMean(c, w, N, n, x);
   P.fill(0);
   for (let i = 0; i < N; i++) {
     const wi = w[i] as number;
@@ -468,6 +480,15 @@ function weightedMoments(
     }
   }
   for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) P[a * n + b] = P[b * n + a] as number;
+}
+
+/** x ← Σ wᵢ xᵢ over the N×n cloud (the mean part of {@link weightedMoments}, same arithmetic). */
+function weightedMean(c: Float64Array, w: Float64Array, N: number, n: number, x: Float64Array): void {
+  x.fill(0);
+  for (let i = 0; i < N; i++) {
+    const wi = w[i] as number;
+    for (let a = 0; a < n; a++) x[a] += wi * (c[i * n + a] as number);
+  }
 }
 
 /**
