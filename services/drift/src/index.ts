@@ -18,10 +18,12 @@ export {
   COVERAGE_Z90,
   estimateSample,
   eventTimeMs,
+  type ReadingSource,
   type SampleMapping,
   type SkipReason,
   unpackUpper,
 } from "./mapping/estimate-sample.ts";
+export { finiteOrClamped } from "./mapping/finite-or-clamped.ts";
 export { DriftMetrics } from "./metrics/drift-metrics.ts";
 export { DriftBatchHandler, type DriftBatchHandlerOptions } from "./service/drift-batch-handler.ts";
 export {

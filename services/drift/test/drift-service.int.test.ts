@@ -148,7 +148,14 @@ describe("drift service against a real broker", () => {
         expect(s.sensor).toBe("T_outlet");
         expect(s.lastSequence).toBe(800n);
         expect(s.twinClassVersion).toBe(1);
+        // the contract's statistic, threshold, counts and extras are filled for every detector
+        expect(s.detectorKind).not.toBe(DetectorKind.UNSPECIFIED);
+        expect(s.samplesSeen).toBeGreaterThan(0n);
+        expect(s.threshold).toBeGreaterThan(0);
+        expect(Number.isFinite(s.statistic)).toBe(true);
+        expect(Object.keys(s.extra).length).toBeGreaterThan(0);
       }
+      expect(st.states.find((s) => s.detector === "stuck_sensor")?.detectorKind).toBe(DetectorKind.STUCK_SENSOR);
       const cusum = st.states.find((s) => s.detector === "cusum");
       expect(cusum?.detectorKind).toBe(DetectorKind.CUSUM);
       expect(cusum?.state.case).toBe("cusum");

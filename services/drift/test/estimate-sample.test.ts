@@ -34,6 +34,53 @@ describe("estimate → detector sample mapping", () => {
     expect(Array.from(m.sample.lower ?? [])).toEqual([-COVERAGE_Z90 * 2, -COVERAGE_Z90 * 3]);
     expect(Array.from(m.sample.upper ?? [])).toEqual([COVERAGE_Z90 * 2, COVERAGE_Z90 * 3]);
     expect(Array.from(m.sample.reading ?? [])).toEqual([1.5, -2]);
+    expect(m.readingSource).toBe("residual");
+  });
+
+  test("with predicted_measurement ẑ⁻: the reading is z = ẑ⁻ + y and the 90 % interval is centred on ẑ⁻", () => {
+    const e = create(StateEstimateSchema, {
+      ...base,
+      status: EstimateStatus.OK,
+      innovation: {
+        sensor: "gps",
+        residual: [1.5, -2],
+        covariance: [4, 0.5, 9],
+        nis: 0.8,
+        predictedMeasurement: [100, -50],
+      },
+    });
+    const m = estimateSample(e, 3);
+    expect(m.kind).toBe("sample");
+    if (m.kind !== "sample") return;
+    expect(m.readingSource).toBe("measurement");
+    expect(Array.from(m.sample.reading ?? [])).toEqual([101.5, -52]);
+    expect(Array.from(m.sample.y)).toEqual([1.5, -2]);
+    expect(Array.from(m.sample.lower ?? [])).toEqual([100 - COVERAGE_Z90 * 2, -50 - COVERAGE_Z90 * 3]);
+    expect(Array.from(m.sample.upper ?? [])).toEqual([100 + COVERAGE_Z90 * 2, -50 + COVERAGE_Z90 * 3]);
+  });
+
+  test.each([
+    ["of the wrong length", [100]],
+    ["not finite", [100, Number.NaN]],
+    ["overflowing", [Number.MAX_VALUE, 0]],
+  ])("a predicted_measurement %s falls back to the residual (the estimate is still fed)", (_what, predicted) => {
+    const e = create(StateEstimateSchema, {
+      ...base,
+      status: EstimateStatus.OK,
+      innovation: {
+        sensor: "gps",
+        residual: [Number.MAX_VALUE, -2],
+        covariance: [4, 0.5, 9],
+        nis: 0.8,
+        predictedMeasurement: predicted,
+      },
+    });
+    const m = estimateSample(e, 0);
+    expect(m.kind).toBe("sample");
+    if (m.kind !== "sample") return;
+    expect(m.readingSource).toBe("residual");
+    expect(Array.from(m.sample.reading ?? [])).toEqual([Number.MAX_VALUE, -2]);
+    expect(Array.from(m.sample.lower ?? [])).toEqual([-COVERAGE_Z90 * 2, -COVERAGE_Z90 * 3]);
   });
 
   test("gated estimates are fed (a gated bias is exactly what drift detection must see)", () => {

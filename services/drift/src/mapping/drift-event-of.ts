@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { DetectorResult, Severity as DetectorSeverity } from "@twinstate/drift-detectors";
 import { DetectorKind, type DriftEvent, DriftEventSchema, Severity, type StateEstimate } from "@twinstate/proto";
+import { finiteOrClamped } from "./finite-or-clamped.ts";
 
 /** Proto severity of a library severity. */
 export function severityOf(severity: DetectorSeverity): Severity {
@@ -22,9 +23,9 @@ export function algorithmOf(detector: string): string {
 }
 
 /**
- * Proto `DetectorKind` of a suite detector. The contract's enum names CUSUM, Page-Hinkley and the NIS window;
- * ADWIN, interval coverage, stuck sensor and noise level have no value there yet and map to UNSPECIFIED,
- * with the algorithm named in `details["algorithm"]` of every event.
+ * Proto `DetectorKind` of a suite detector, from its algorithm name ("stuck_sensor[1]" → STUCK_SENSOR). Every
+ * detector the suite builds has a kind; a name the contract does not know yet maps to UNSPECIFIED (events also
+ * name the algorithm in `details["algorithm"]`).
  */
 export function detectorKindOf(detector: string): DetectorKind {
   switch (algorithmOf(detector)) {
@@ -34,6 +35,14 @@ export function detectorKindOf(detector: string): DetectorKind {
       return DetectorKind.PAGE_HINKLEY;
     case "nis_window":
       return DetectorKind.NIS_WINDOW;
+    case "adwin":
+      return DetectorKind.ADWIN;
+    case "interval_coverage":
+      return DetectorKind.INTERVAL_COVERAGE;
+    case "stuck_sensor":
+      return DetectorKind.STUCK_SENSOR;
+    case "noise_level":
+      return DetectorKind.NOISE_LEVEL;
     default:
       return DetectorKind.UNSPECIFIED;
   }
@@ -69,19 +78,12 @@ export function driftEventOf(estimate: StateEstimate, sensor: string, result: De
     sensor,
     detector: result.detector,
     detectorKind: detectorKindOf(result.detector),
-    statistic: finiteOr(result.statistic),
-    threshold: finiteOr(result.threshold),
+    statistic: finiteOrClamped(result.statistic),
+    threshold: finiteOrClamped(result.threshold),
     ...(result.onset.time === undefined ? {} : { onsetTime: timestampFromMs(result.onset.time) }),
     ...(estimate.eventTime === undefined ? {} : { detectedTime: estimate.eventTime }),
     severity: severityOf(result.severity),
     estimateSequence: estimate.sequence,
     details,
   });
-}
-
-/** No NaN or Inf is ever published (invariant 4): a non-finite statistic is clamped to ±Number.MAX_VALUE. */
-function finiteOr(v: number): number {
-  if (Number.isFinite(v)) return v;
-  if (Number.isNaN(v)) return 0;
-  return v > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
 }

@@ -7,9 +7,21 @@ export const COVERAGE_Z90 = 1.6448536269514722;
 /** Why an estimate feeds no detector (a label of `twinstate_drift_estimates_skipped_total`). */
 export type SkipReason = "no_innovation" | "quarantined" | "rejected" | "unspecified_status" | "bad_innovation";
 
+/**
+ * What the sample's `reading` holds: the reading z = ẑ⁻ + y when the estimate carries a usable
+ * `predicted_measurement`, else the residual y (the fallback; see {@link estimateSample}).
+ */
+export type ReadingSource = "measurement" | "residual";
+
 /** The detector input read off one estimate, or why there is none. */
 export type SampleMapping =
-  | { readonly kind: "sample"; readonly sensor: string; readonly dimZ: number; readonly sample: EstimateSample }
+  | {
+      readonly kind: "sample";
+      readonly sensor: string;
+      readonly dimZ: number;
+      readonly sample: EstimateSample;
+      readonly readingSource: ReadingSource;
+    }
   | { readonly kind: "skip"; readonly reason: SkipReason };
 
 /**
@@ -18,12 +30,15 @@ export type SampleMapping =
  * What is fed (per measurement component j, m = dimZ):
  * - y and S: the innovation y = z − h(x̂⁻) and S = H P⁻ Hᵀ + R, unpacked from the estimate's packed upper
  *   triangle to a full m×m row-major matrix; nis = yᵀS⁻¹y as the estimate carries it.
- * - coverage: the reading z lies in its predicted central 90 % interval ẑ⁻ ± z₀.₉₅·√S_jj exactly when
- *   y_j lies in ±z₀.₉₅·√S_jj (z − ẑ⁻ = y). Estimates carry y but not z or ẑ⁻, so the monitor is fed the
- *   residual against the zero-centred interval — the same indicator, bit for bit the same decision.
- * - stuck sensor: the variance-collapse test sees the normalized innovations y_j/√S_jj; its repeat test
- *   sees y_j in place of the raw reading (estimates do not carry z), so it counts identical residuals, which
- *   a frozen reading produces once the filter has converged onto it.
+ * - reading and coverage: when the innovation carries `predicted_measurement` ẑ⁻ = h(x̂⁻) (m finite entries),
+ *   the reading is reconstructed as z_j = ẑ⁻_j + y_j and the coverage monitor checks z_j against its predicted
+ *   central 90 % interval ẑ⁻_j ± z₀.₉₅·√S_jj. Without it (older producers: the field is empty, or unusable:
+ *   wrong length or not finite) the monitor is fed y_j against the zero-centred interval ±z₀.₉₅·√S_jj — the
+ *   same indicator, since z − ẑ⁻ = y (the two differ at most by rounding exactly on the interval's edge).
+ * - stuck sensor: the variance-collapse test sees the normalized innovations y_j/√S_jj; its repeat test sees
+ *   the reading z_j when ẑ⁻ is carried, so a frozen sensor's identical raw readings are counted however the
+ *   prediction moves; without ẑ⁻ it sees y_j, counting identical residuals, which a frozen reading produces
+ *   only once the filter has converged onto it.
  *
  * What is skipped, and why:
  * - QUARANTINED: the twin's numbers went bad; its mean and covariance are the last good ones and carry no
@@ -49,15 +64,16 @@ export function estimateSample(estimate: StateEstimate, index: number): SampleMa
   if (innovation.covariance.length !== (m * (m + 1)) / 2) return { kind: "skip", reason: "bad_innovation" };
   const y = Float64Array.from(innovation.residual);
   const S = unpackUpper(innovation.covariance, m);
-  const lower = new Float64Array(m);
-  const upper = new Float64Array(m);
   for (let j = 0; j < m; j++) {
     const s = S[j * m + j]!;
     if (!(s > 0) || !Number.isFinite(s) || !Number.isFinite(y[j]!)) return { kind: "skip", reason: "bad_innovation" };
-    const half = COVERAGE_Z90 * Math.sqrt(s);
-    lower[j] = -half;
-    upper[j] = half;
   }
+  const half = new Float64Array(m);
+  for (let j = 0; j < m; j++) half[j] = COVERAGE_Z90 * Math.sqrt(S[j * m + j]!);
+  const measured = measuredReading(innovation.predictedMeasurement, y, half);
+  const z = measured?.z;
+  const lower = measured?.lower ?? half.map((h) => -h);
+  const upper = measured?.upper ?? half;
   const time = eventTimeMs(estimate);
   const sample: EstimateSample = {
     index,
@@ -65,11 +81,41 @@ export function estimateSample(estimate: StateEstimate, index: number): SampleMa
     y,
     S,
     ...(Number.isFinite(innovation.nis) && innovation.nis >= 0 ? { nis: innovation.nis } : {}),
-    reading: y,
+    reading: z ?? y,
     lower,
     upper,
   };
-  return { kind: "sample", sensor: innovation.sensor, dimZ: m, sample };
+  return {
+    kind: "sample",
+    sensor: innovation.sensor,
+    dimZ: m,
+    sample,
+    readingSource: z === undefined ? "residual" : "measurement",
+  };
+}
+
+/**
+ * The reading z = ẑ⁻ + y and its interval ẑ⁻ ± half, or undefined when `predicted` (ẑ⁻) is absent or unusable:
+ * not exactly y's length, or a non-finite entry, sum or bound.
+ */
+function measuredReading(
+  predicted: readonly number[],
+  y: Float64Array,
+  half: Float64Array,
+): { z: Float64Array; lower: Float64Array; upper: Float64Array } | undefined {
+  const m = y.length;
+  if (predicted.length !== m) return undefined;
+  const z = new Float64Array(m);
+  const lower = new Float64Array(m);
+  const upper = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const zhat = predicted[j]!;
+    z[j] = zhat + y[j]!;
+    lower[j] = zhat - half[j]!;
+    upper[j] = zhat + half[j]!;
+    if (!Number.isFinite(z[j]!) || !Number.isFinite(lower[j]!) || !Number.isFinite(upper[j]!)) return undefined;
+  }
+  return { z, lower, upper };
 }
 
 /** Full m×m row-major matrix from a packed upper triangle (row-major: a11, a12, …, a1m, a22, …, amm). */

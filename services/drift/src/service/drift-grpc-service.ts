@@ -4,6 +4,7 @@ import type { DetectorState as LibraryDetectorState } from "@twinstate/drift-det
 import { DetectorKind, type DetectorState, DetectorStateSchema, type DriftService } from "@twinstate/proto";
 import { InvalidArgumentError, type ServiceImplementation } from "@twinstate/runtime";
 import { detectorKindOf } from "../mapping/drift-event-of.ts";
+import { finiteOrClamped } from "../mapping/finite-or-clamped.ts";
 import type { DriftSuites } from "../suites/drift-suites.ts";
 import type { SuiteRecord } from "../suites/suite-record.ts";
 import type { DriftEventIndex } from "./drift-event-index.ts";
@@ -42,10 +43,12 @@ export function createDriftGrpcService(options: DriftGrpcServiceOptions): Servic
 }
 
 /**
- * The contract's `DetectorState` of one detector of a suite. The algorithm-specific oneof is filled where the
- * contract's shape matches the library's state exactly (CUSUM's two sums); the contract has no fields yet for
- * the current statistic and threshold of the other detectors. `samples` counts samples since the detector's
- * last reset, `in_alarm` is always false (detectors reset on detection).
+ * The contract's `DetectorState` of one detector of a suite: kind, the current statistic and its threshold (same
+ * scale), lifetime samples and detections, and the detector's extra figures (CUSUM's sums and allowance, ADWIN's
+ * width and mean, ...). The algorithm-specific oneof is filled where the contract's shape matches the library's
+ * state exactly (CUSUM's two sums). `samples` counts samples since the detector's last reset, `in_alarm` is
+ * always false (detectors reset on detection). No NaN or Inf is published (invariant 4): statistic and threshold
+ * are clamped, non-finite extras (e.g. the coverage of an empty window) are left out.
  */
 export function detectorStateMessage(record: SuiteRecord, s: LibraryDetectorState): DetectorState {
   const kind = detectorKindOf(s.detector);
@@ -54,6 +57,8 @@ export function detectorStateMessage(record: SuiteRecord, s: LibraryDetectorStat
     kind === DetectorKind.CUSUM
       ? { case: "cusum" as const, value: { upperSum: x.upper ?? 0, lowerSum: x.lower ?? 0 } }
       : undefined;
+  const extra: Record<string, number> = {};
+  for (const [name, value] of Object.entries(x)) if (Number.isFinite(value)) extra[name] = value;
   return create(DetectorStateSchema, {
     tenant: record.tenant,
     asset: record.asset,
@@ -66,5 +71,10 @@ export function detectorStateMessage(record: SuiteRecord, s: LibraryDetectorStat
     ...(Number.isNaN(record.lastEventTimeMs) ? {} : { lastEventTime: timestampFromMs(record.lastEventTimeMs) }),
     inAlarm: false,
     ...(state === undefined ? {} : { state }),
+    statistic: finiteOrClamped(s.statistic),
+    threshold: finiteOrClamped(s.threshold),
+    samplesSeen: BigInt(s.samplesSeen),
+    detections: BigInt(s.detections),
+    extra,
   });
 }
