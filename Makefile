@@ -11,7 +11,7 @@ JEST := node --experimental-vm-modules $(ROOT)/node_modules/jest/bin/jest.js
 RUN_DIR := $(ROOT)/.run
 
 .DEFAULT_GOAL := help
-.PHONY: help deps up down status test lint typecheck format proto proto-check proto-image eval-drift helm-check promtool-check test-unit test-integration \
+.PHONY: help deps bootstrap up down status test lint typecheck format proto proto-check proto-image eval-drift helm-check promtool-check test-unit test-integration \
         kafka-up kafka-down kafka-logs topics bench bench-ref bench-ingest bench-assimilation clean
 
 help: ## List the targets
@@ -24,6 +24,9 @@ node_modules/.twinstate-installed: package-lock.json
 
 deps: node_modules/.twinstate-installed ## Install the pinned Node and the npm dependencies
 
+bootstrap: ## Install everything the tests use (Node, npm deps, Kafka jars, Alertmanager, Prometheus, helm); idempotent
+	scripts/bootstrap.sh
+
 up: deps ## Start the local cluster: Kafka broker, topics, every service, demo telemetry
 	scripts/cluster/up.sh
 
@@ -33,7 +36,7 @@ down: ## Stop everything `make up` started (topics and data are kept)
 status: ## Show what `make up` started
 	scripts/cluster/status.sh
 
-test: deps lint proto-check helm-check promtool-check test-unit test-integration ## Every test: lint, types, contracts, unit, integration
+test: bootstrap lint proto-check helm-check promtool-check test-unit test-integration ## Every test: lint, types, contracts, unit, integration
 	@node scripts/test-summary.ts $(RUN_DIR)/jest-unit.json $(RUN_DIR)/jest-integration.json
 
 lint: deps typecheck ## Biome lint + format check, and tsc
