@@ -100,6 +100,21 @@ describe("FaultInjector", () => {
   });
 });
 
+test("FaultInjector: only the allowed kinds are injected (the particle-filter pendulum gets no stuck faults)", () => {
+  const kinds = new Set<string>();
+  for (let seed = 1; seed <= 40; seed++) {
+    const rng = new Xoshiro128(seed);
+    const f = new FaultInjector(
+      { noiseStd: 1, meanIntervalS: 1e9, firstWithinS: 1, startMs: T0, kinds: ["bias", "noise"] },
+      rng,
+    );
+    f.apply([0], T0 + 1000, rng);
+    kinds.add(f.active!.kind);
+  }
+  expect(kinds).toEqual(new Set(["bias", "noise"]));
+  expect(demoProfiles().find((p) => p.twinClass === "demo-pendulum-pf")?.faults).toEqual(["bias", "noise"]);
+});
+
 describe("bad input", () => {
   const good = { sensor: "outlet_temp", value: 300, unit: "K", eventTimeMs: T0, primary: true } as const;
   test("each kind changes exactly what it names", () => {

@@ -11,6 +11,8 @@ export interface FaultInjectorOptions {
   readonly firstWithinS: number;
   /** Wall time the schedule starts at, epoch ms. */
   readonly startMs: number;
+  /** The kinds to choose from (default: every kind). */
+  readonly kinds?: readonly FaultKind[];
 }
 
 /** The fault in force (for logs and metrics). */
@@ -53,7 +55,8 @@ export class FaultInjector {
       this.#nextStartMs = nowMs + this.#interval(rng);
     }
     if (this.#active === undefined && nowMs >= this.#nextStartMs) {
-      const kind = FaultKinds[Math.floor(rng.nextFloat() * FaultKinds.length)]!;
+      const kinds = this.#o.kinds ?? FaultKinds;
+      const kind = kinds[Math.floor(rng.nextFloat() * kinds.length)]!;
       const sign = rng.nextFloat() < 0.5 ? -1 : 1;
       this.#active = {
         kind,

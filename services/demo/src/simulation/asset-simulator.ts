@@ -64,6 +64,7 @@ export class AssetSimulator {
         meanIntervalS: options.faultIntervalS,
         firstWithinS: options.firstFaultWithinS,
         startMs: options.startMs,
+        ...(options.profile.faults === undefined ? {} : { kinds: options.profile.faults }),
       },
       this.#rng,
     );

@@ -1,4 +1,5 @@
 import type { MeasurementModel, TransitionModel, Xoshiro128 } from "@twinstate/estimation";
+import type { FaultKind } from "../faults/fault-kind.ts";
 
 /** The input sensor of a class (a control input the twin reads from its own sensor, e.g. heater power). */
 export interface InputSensor {
@@ -35,6 +36,8 @@ export interface ClassProfile {
   /** A value outside the contract's range (OUT_OF_RANGE at ingest). */
   readonly outOfRange: number;
   readonly input?: InputSensor;
+  /** The fault kinds injected into this class's sensor (default: every kind). */
+  readonly faults?: readonly FaultKind[];
   /** The true initial state of an asset. */
   initialState(rng: Xoshiro128): number[];
   /**

@@ -115,7 +115,12 @@ export function vehicleProfile(): ClassProfile {
   };
 }
 
-/** Pendulum (`demo-pendulum-pf`, particle filter): lightly damped pendulum truth, angle sensor σ 0.03 rad. */
+/**
+ * Pendulum (`demo-pendulum-pf`, particle filter): lightly damped pendulum truth, angle sensor σ 0.03 rad.
+ * Faults are bias steps and noise bursts only: a stuck angle for half a minute collapses the particle cloud
+ * onto a pendulum at rest, whose predictions the gate then refuses every later reading against, so the twin
+ * would never re-acquire (the twin engine has no re-acquisition path for a twin that lost track).
+ */
 export function pendulumProfile(): ClassProfile {
   const transition = createBuiltinTransitionModel("damped_pendulum", { g: 9.81, L: 1.2, c: 0.002, q: 0.0005 });
   return {
@@ -131,6 +136,7 @@ export function pendulumProfile(): ClassProfile {
     sensor: "angle",
     unit: "rad",
     angular: true,
+    faults: ["bias", "noise"],
     noiseStd: 0.03,
     wrongUnit: "kg",
     outOfRange: 50,
