@@ -11,7 +11,9 @@ import {
   createKafka,
   createLogger,
   createMetricsRegistry,
+  type GrpcSecurity,
   GrpcServer,
+  grpcSecurityFromConfig,
   HealthServer,
   Lifecycle,
   Readiness,
@@ -87,6 +89,7 @@ const processor = TransactionalBatchProcessor.fromConfig({
   logger,
   groupId: d.groupId,
   topics: [d.topics.estimates],
+  metrics: registry,
   transactionalIdPrefix: d.transactionalIdPrefix,
   handler,
   onPartitionsAssigned: (tps) => handler.onPartitionsAssigned(tps),
@@ -100,8 +103,18 @@ const processor = TransactionalBatchProcessor.fromConfig({
 lifecycle.register("estimates-processor", { start: () => processor.start(), stop: () => processor.shutdown() });
 readiness.addCheck("estimates-processor", () => processor.isReady());
 
+let grpcSecurity: GrpcSecurity;
+try {
+  // TLS/mTLS (GRPC_TLS_*) and bearer-token authentication (GRPC_AUTH_MODE, GRPC_AUTH_TOKENS_FILE).
+  grpcSecurity = grpcSecurityFromConfig(config.grpc, logger);
+} catch (error) {
+  logger.fatal({ err: error }, "gRPC security configuration is invalid");
+  logger.flush(() => process.exit(1));
+  throw error;
+}
 const grpc = new GrpcServer({
   port: config.grpc.port,
+  ...grpcSecurity,
   shutdownTimeoutMs: config.shutdown.graceMs,
   onCallError: (error, method) => logger.warn({ err: error, method: method.name }, "gRPC call failed"),
 });

@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import {
@@ -209,6 +212,25 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The bearer token of the test services' one principal (`read` … `admin` on every tenant). */
+export const ADMIN_TOKEN = "drift-test-admin-token";
+
+let tokensFile: string | undefined;
+
+/**
+ * The token file the test services authenticate gRPC calls with (tokens mode, the default): {@link ADMIN_TOKEN}
+ * as an admin of every tenant, stored as its SHA-256 like a real deployment's file.
+ */
+export function testTokensFile(): string {
+  if (tokensFile === undefined) {
+    const file = join(mkdtempSync(join(tmpdir(), "drift-tokens-")), "tokens.yaml");
+    const sha256 = createHash("sha256").update(ADMIN_TOKEN, "utf8").digest("hex");
+    writeFileSync(file, `tokens:\n  - { name: drift-test-admin, sha256: ${sha256}, tenants: ["*"], roles: [admin] }\n`);
+    tokensFile = file;
+  }
+  return tokensFile;
+}
+
 /** A drift service child process. */
 export interface DriftProcess {
   readonly child: ChildProcess;
@@ -246,6 +268,8 @@ export async function startDrift(
       DRIFT_MAX_MESSAGES_PER_TRANSACTION: "50",
       DRIFT_SESSION_TIMEOUT_MS: "6000",
       DRIFT_HEARTBEAT_INTERVAL_MS: "500",
+      GRPC_AUTH_MODE: "tokens",
+      GRPC_AUTH_TOKENS_FILE: testTokensFile(),
       ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,5 +1,11 @@
 import type { MessageShape } from "@bufbuild/protobuf";
-import { credentials, makeGenericClientConstructor, type ServiceError } from "@grpc/grpc-js";
+import {
+  credentials,
+  InterceptingCall,
+  type Interceptor,
+  makeGenericClientConstructor,
+  type ServiceError,
+} from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import {
   DetectorKind,
@@ -12,6 +18,7 @@ import { createServiceDefinition } from "@twinstate/runtime";
 import type { Admin, Kafka } from "kafkajs";
 import { DriftDefinitions } from "../src/definitions/drift-definitions.ts";
 import {
+  ADMIN_TOKEN,
   canonical,
   committedTotal,
   createTestTopics,
@@ -35,9 +42,20 @@ interface DriftClient {
   close(): void;
 }
 
+/** Sends the test services' bearer token with every call (the service runs in tokens mode). */
+const bearer: Interceptor = (options, next) =>
+  new InterceptingCall(next(options), {
+    start: (metadata, listener, start) => {
+      metadata.set("authorization", `Bearer ${ADMIN_TOKEN}`);
+      start(metadata, listener);
+    },
+  });
+
 function client(port: number): DriftClient {
   const Client = makeGenericClientConstructor(createServiceDefinition(DriftService), "DriftService");
-  return new Client(`127.0.0.1:${port}`, credentials.createInsecure()) as unknown as DriftClient;
+  return new Client(`127.0.0.1:${port}`, credentials.createInsecure(), {
+    interceptors: [bearer],
+  }) as unknown as DriftClient;
 }
 
 function call<T>(f: (cb: (error: ServiceError | null, response: T) => void) => void): Promise<T> {

@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { DetectorState as LibraryDetectorState } from "@twinstate/drift-detectors";
 import { DetectorKind, type DetectorState, DetectorStateSchema, type DriftService } from "@twinstate/proto";
-import { InvalidArgumentError, type ServiceImplementation } from "@twinstate/runtime";
+import { InvalidArgumentError, principalAllows, type ServiceImplementation } from "@twinstate/runtime";
 import { detectorKindOf } from "../mapping/drift-event-of.ts";
 import { finiteOrClamped } from "../mapping/finite-or-clamped.ts";
 import type { DriftSuites } from "../suites/drift-suites.ts";
@@ -18,16 +18,26 @@ export interface DriftGrpcServiceOptions {
 /**
  * gRPC `DriftService`: `ListDriftEvents` from the bounded event index, `GetDetectorState` from the suites this
  * worker owns (an asset whose estimates partition another worker owns answers with no states there).
+ *
+ * Isolation (invariant 5): the caller is the runtime's authenticated principal (bearer token → tenant scopes and
+ * roles). Both calls need a non-empty tenant and the `read` role on it (PERMISSION_DENIED otherwise), and
+ * ListDriftEvents drops any event of a tenant the principal may not read, whatever the index returns.
  */
 export function createDriftGrpcService(options: DriftGrpcServiceOptions): ServiceImplementation<typeof DriftService> {
   return {
-    listDriftEvents: (request) => {
+    listDriftEvents: (request, context) => {
+      if (request.tenant === "") throw new InvalidArgumentError("tenant is required", { details: { field: "tenant" } });
+      context.requireTenant(request.tenant, "read");
       const page = options.index.list(request);
-      return { events: [...page.events], nextPageToken: page.nextPageToken };
+      return {
+        events: page.events.filter((e) => principalAllows(context.principal, e.tenant, "read")),
+        nextPageToken: page.nextPageToken,
+      };
     },
-    getDetectorState: (request) => {
+    getDetectorState: (request, context) => {
       if (request.tenant === "") throw new InvalidArgumentError("tenant is required", { details: { field: "tenant" } });
       if (request.asset === "") throw new InvalidArgumentError("asset is required", { details: { field: "asset" } });
+      context.requireTenant(request.tenant, "read");
       const states: DetectorState[] = [];
       for (const record of options.suites.ofAsset(request.tenant, request.asset)) {
         if (request.sensor !== "" && record.sensor !== request.sensor) continue;
