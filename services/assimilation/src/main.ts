@@ -11,6 +11,8 @@ import {
   createKafka,
   createLogger,
   createMetricsRegistry,
+  type GrpcSecurity,
+  grpcSecurityFromConfig,
   HealthServer,
   Lifecycle,
   Readiness,
@@ -111,8 +113,18 @@ const lag = new ConsumerLagMonitor({
 });
 lifecycle.register("consumer-lag", { start: () => lag.start(), stop: () => lag.shutdown() });
 
+let grpcSecurity: GrpcSecurity;
+try {
+  // TLS/mTLS (GRPC_TLS_*) and bearer-token authentication with tenant scopes (GRPC_AUTH_MODE, GRPC_AUTH_TOKENS_FILE).
+  grpcSecurity = grpcSecurityFromConfig(config.grpc, logger);
+} catch (error) {
+  logger.fatal({ err: error }, "gRPC security configuration is invalid");
+  logger.flush(() => process.exit(1));
+  throw error;
+}
 const grpc = new GrpcServer({
   port: config.grpc.port,
+  ...grpcSecurity,
   shutdownTimeoutMs: config.shutdown.graceMs,
   onCallError: (error, method) => logger.warn({ err: error, method: method.name }, "gRPC call failed"),
 });

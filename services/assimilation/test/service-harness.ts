@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { Metadata } from "@grpc/grpc-js";
 import {
   type StateEstimate,
   StateEstimateSchema,
@@ -161,6 +165,42 @@ export async function countCommitted(kafka: Kafka, topic: string): Promise<numbe
   return (await readAll(kafka, topic)).length;
 }
 
+/**
+ * Bearer tokens of the test token file every worker starts with: a platform admin over all tenants, an
+ * operator of tenant `acme` (write) and a reader of tenant `fleet` (read).
+ */
+export const testTokens = {
+  admin: "test-token-platform-admin",
+  acme: "test-token-acme-operator",
+  fleet: "test-token-fleet-reader",
+} as const;
+
+const sha256 = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
+let tokensFilePath: string | undefined;
+
+/** Writes (once per test process) the hashed token file of {@link testTokens} and returns its path. */
+export function testTokensFile(): string {
+  if (tokensFilePath !== undefined) return tokensFilePath;
+  const path = join(mkdtempSync(join(tmpdir(), "asm-tokens-")), "tokens.yaml");
+  writeFileSync(
+    path,
+    `tokens:
+  - { name: platform-admin, sha256: ${sha256(testTokens.admin)}, tenants: ["*"], roles: [admin] }
+  - { name: acme-operator, sha256: ${sha256(testTokens.acme)}, tenants: [acme], roles: [write] }
+  - { name: fleet-reader, sha256: ${sha256(testTokens.fleet)}, tenants: [fleet], roles: [read] }
+`,
+  );
+  tokensFilePath = path;
+  return path;
+}
+
+/** gRPC call metadata carrying `authorization: Bearer <token>`. */
+export function bearer(token: string): Metadata {
+  const metadata = new Metadata();
+  metadata.set("authorization", `Bearer ${token}`);
+  return metadata;
+}
+
 /** A worker process running services/assimilation/src/main.ts. */
 export interface Worker {
   readonly child: ChildProcess;
@@ -168,7 +208,10 @@ export interface Worker {
   readonly exited: Promise<number | null>;
 }
 
-/** Starts a worker on the test topics with the example definitions, short session timeouts and small batches. */
+/**
+ * Starts a worker on the test topics with the example definitions, short session timeouts and small batches;
+ * its gRPC server authenticates the bearer tokens of {@link testTokens}.
+ */
 export function startWorker(topics: TestTopics, id: string, extraEnv: Record<string, string> = {}): Worker {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -190,6 +233,8 @@ export function startWorker(topics: TestTopics, id: string, extraEnv: Record<str
     ASSIMILATION_MAX_MESSAGES_PER_TRANSACTION: "50",
     ASSIMILATION_SESSION_TIMEOUT_MS: "6000",
     ASSIMILATION_HEARTBEAT_INTERVAL_MS: "500",
+    GRPC_AUTH_MODE: "tokens",
+    GRPC_AUTH_TOKENS_FILE: testTokensFile(),
     ...extraEnv,
   };
   const child = spawn(process.execPath, [`${repoRoot}services/assimilation/src/main.ts`], {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { create, type MessageShape } from "@bufbuild/protobuf";
-import { credentials, makeGenericClientConstructor, type ServiceError, status } from "@grpc/grpc-js";
+import { credentials, type Metadata, makeGenericClientConstructor, type ServiceError, status } from "@grpc/grpc-js";
 import { afterAll, describe, expect, test } from "@jest/globals";
 import {
   DefinitionFormat,
@@ -15,20 +15,35 @@ import {
   TwinService,
   type WhatIfResponseSchema,
 } from "@twinstate/proto";
-import { createServiceDefinition } from "../../lib/runtime/src/grpc/index.ts";
+import { createServiceDefinition } from "@twinstate/runtime";
 import { reading, repoRoot } from "./reading-fixtures.ts";
 import {
+  bearer,
   committedTotal,
   createTestTopics,
   produceReadings,
   readEstimates,
   startWorker,
   testKafka,
+  testTokens,
   type Worker,
   waitFor,
 } from "./service-harness.ts";
 
 type Callback<T> = (error: ServiceError | null, response: T) => void;
+type Stream = NodeJS.EventEmitter & { cancel(): void };
+/** The generated grpc-js client: every call takes the request, its metadata (the bearer token) and a callback. */
+interface RawTwinClient {
+  getEstimate(req: unknown, md: Metadata, cb: Callback<MessageShape<typeof GetEstimateResponseSchema>>): void;
+  listTwins(req: unknown, md: Metadata, cb: Callback<MessageShape<typeof ListTwinsResponseSchema>>): void;
+  forecast(req: unknown, md: Metadata, cb: Callback<MessageShape<typeof ForecastResponseSchema>>): void;
+  whatIf(req: unknown, md: Metadata, cb: Callback<MessageShape<typeof WhatIfResponseSchema>>): void;
+  putDefinition(req: unknown, md: Metadata, cb: Callback<MessageShape<typeof PutDefinitionResponseSchema>>): void;
+  bindAsset(req: unknown, md: Metadata, cb: Callback<unknown>): void;
+  streamEstimates(req: unknown, md: Metadata): Stream;
+  close(): void;
+}
+/** The same client acting as one token's principal. */
 interface TwinClient {
   getEstimate(req: unknown, cb: Callback<MessageShape<typeof GetEstimateResponseSchema>>): void;
   listTwins(req: unknown, cb: Callback<MessageShape<typeof ListTwinsResponseSchema>>): void;
@@ -36,8 +51,24 @@ interface TwinClient {
   whatIf(req: unknown, cb: Callback<MessageShape<typeof WhatIfResponseSchema>>): void;
   putDefinition(req: unknown, cb: Callback<MessageShape<typeof PutDefinitionResponseSchema>>): void;
   bindAsset(req: unknown, cb: Callback<unknown>): void;
-  streamEstimates(req: unknown): NodeJS.EventEmitter & { cancel(): void };
-  close(): void;
+  streamEstimates(req: unknown): Stream;
+}
+
+function connect(port: number): RawTwinClient {
+  const Client = makeGenericClientConstructor(createServiceDefinition(TwinService), "TwinService");
+  return new Client(`127.0.0.1:${port}`, credentials.createInsecure()) as unknown as RawTwinClient;
+}
+
+function as(raw: RawTwinClient, token: string): TwinClient {
+  return {
+    getEstimate: (req, cb) => raw.getEstimate(req, bearer(token), cb),
+    listTwins: (req, cb) => raw.listTwins(req, bearer(token), cb),
+    forecast: (req, cb) => raw.forecast(req, bearer(token), cb),
+    whatIf: (req, cb) => raw.whatIf(req, bearer(token), cb),
+    putDefinition: (req, cb) => raw.putDefinition(req, bearer(token), cb),
+    bindAsset: (req, cb) => raw.bindAsset(req, bearer(token), cb),
+    streamEstimates: (req) => raw.streamEstimates(req, bearer(token)),
+  };
 }
 
 function call<T>(fn: (cb: Callback<T>) => void): Promise<T> {
@@ -71,8 +102,9 @@ describe("TwinService against a running worker", () => {
     const port = await freePort();
     const worker = startWorker(topics, "grpc", { GRPC_PORT: String(port) });
     workers.push(worker);
-    const Client = makeGenericClientConstructor(createServiceDefinition(TwinService), "TwinService");
-    const c = new Client(`127.0.0.1:${port}`, credentials.createInsecure()) as unknown as TwinClient;
+    const raw = connect(port);
+    const c = as(raw, testTokens.acme);
+    const platform = as(raw, testTokens.admin);
     try {
       const t0 = 1_800_000_000;
       const first = [
@@ -96,7 +128,7 @@ describe("TwinService against a running worker", () => {
       expect(got.estimate?.covariance).toEqual(last?.covariance);
 
       // Isolation of the view: another tenant's asset of the same name is not found.
-      await expect(call((cb) => c.getEstimate({ tenant: "other", asset: "oven-1" }, cb))).rejects.toMatchObject({
+      await expect(call((cb) => platform.getEstimate({ tenant: "other", asset: "oven-1" }, cb))).rejects.toMatchObject({
         code: status.NOT_FOUND,
       });
 
@@ -165,7 +197,7 @@ describe("TwinService against a running worker", () => {
       const bad = v2.replace("noiseStd: 0.3", "noiseStd: -1");
       await expect(
         call((cb) =>
-          c.putDefinition(
+          platform.putDefinition(
             {
               definition: create(TwinDefinitionSchema, {
                 twinClassId: "thermal-rc",
@@ -182,7 +214,7 @@ describe("TwinService against a running worker", () => {
         details: expect.stringContaining("sensors.outlet_temp.noiseStd: must be > 0"),
       });
       const put = await call<MessageShape<typeof PutDefinitionResponseSchema>>((cb) =>
-        c.putDefinition(
+        platform.putDefinition(
           {
             definition: create(TwinDefinitionSchema, {
               twinClassId: "thermal-rc",
@@ -195,6 +227,7 @@ describe("TwinService against a running worker", () => {
         ),
       );
       expect(put.definition?.createdAt).toBeDefined();
+      expect(put.definition?.createdBy).toBe("platform-admin");
       await expect(
         call((cb) =>
           c.bindAsset(
@@ -216,7 +249,155 @@ describe("TwinService against a running worker", () => {
       expect(streamed[0]?.estimate?.sequence).toBe(21n);
       expect(streamed[0]?.estimate?.status).toBe(EstimateStatus.OK);
     } finally {
-      c.close();
+      raw.close();
+      worker.child.kill("SIGTERM");
+      await worker.exited;
+      await admin.disconnect();
+    }
+  }, 180_000);
+
+  test("isolation: no query or write crosses tenants", async () => {
+    const kafka = testKafka();
+    const admin = kafka.admin();
+    await admin.connect();
+    const topics = await createTestTopics(admin, "isolation", 2);
+    const port = await freePort();
+    const worker = startWorker(topics, "isolation", { GRPC_PORT: String(port) });
+    workers.push(worker);
+    const raw = connect(port);
+    // Tenant A = acme (write), tenant B = fleet (read); both have a twin, and the platform admin sees both.
+    const a = as(raw, testTokens.acme);
+    const b = as(raw, testTokens.fleet);
+    const platform = as(raw, testTokens.admin);
+    const denied = { code: status.PERMISSION_DENIED };
+    try {
+      const t0 = 1_800_000_000;
+      await produceReadings(kafka, topics.valid, [
+        ...Array.from({ length: 5 }, (_, i) => reading("acme/oven-1", "outlet_temp", t0 + i, 300, "K")),
+        ...Array.from({ length: 5 }, (_, i) => reading("fleet/truck-4", "gnss", t0 + i, [i, -i], "m")),
+      ]);
+      for (const [tenant, asset] of [
+        ["acme", "oven-1"],
+        ["fleet", "truck-4"],
+      ] as const) {
+        await waitFor(`view has ${tenant}/${asset}`, async () => {
+          const r = await call<MessageShape<typeof GetEstimateResponseSchema>>((cb) =>
+            platform.getEstimate({ tenant, asset }, cb),
+          ).catch(() => undefined);
+          return r?.estimate?.sequence === 5n;
+        });
+      }
+      const horizon = { horizon: { seconds: 60n }, step: { seconds: 10n } };
+
+      // Tenant A's token reaches none of tenant B's twins, by any query or write.
+      await expect(call((cb) => a.getEstimate({ tenant: "fleet", asset: "truck-4" }, cb))).rejects.toMatchObject(
+        denied,
+      );
+      // An asset that does not exist in B is denied the same way (existence is not revealed).
+      await expect(call((cb) => a.getEstimate({ tenant: "fleet", asset: "nope" }, cb))).rejects.toMatchObject(denied);
+      await expect(call((cb) => a.listTwins({ tenant: "fleet" }, cb))).rejects.toMatchObject(denied);
+      await expect(
+        call((cb) => a.forecast({ tenant: "fleet", asset: "truck-4", ...horizon }, cb)),
+      ).rejects.toMatchObject(denied);
+      await expect(
+        call((cb) => a.whatIf({ tenant: "fleet", asset: "truck-4", ...horizon, parameterOverrides: {} }, cb)),
+      ).rejects.toMatchObject(denied);
+      const foreignStream = a.streamEstimates({ tenant: "fleet" });
+      await expect(
+        new Promise((resolve, reject) => {
+          foreignStream.on("data", resolve);
+          foreignStream.on("error", reject);
+        }),
+      ).rejects.toMatchObject(denied);
+      await expect(
+        call((cb) =>
+          a.bindAsset(
+            { binding: { tenant: "fleet", asset: "truck-9", twinClassId: "kinematic-cv", twinClassVersion: 1 } },
+            cb,
+          ),
+        ),
+      ).rejects.toMatchObject(denied);
+      // Definitions are shared by all tenants: a tenant's token (even with write) cannot put one.
+      const thermal = readFileSync(`${repoRoot}deploy/twins/thermal-rc.yaml`, "utf8").replace(
+        "version: 1",
+        "version: 7",
+      );
+      await expect(
+        call((cb) =>
+          a.putDefinition(
+            {
+              definition: create(TwinDefinitionSchema, {
+                twinClassId: "thermal-rc",
+                version: 7,
+                format: DefinitionFormat.YAML,
+                document: thermal,
+              }),
+            },
+            cb,
+          ),
+        ),
+      ).rejects.toMatchObject(denied);
+      // Tenant B's read token cannot write to its own tenant either, nor read tenant A.
+      await expect(
+        call((cb) =>
+          b.bindAsset(
+            { binding: { tenant: "fleet", asset: "truck-9", twinClassId: "kinematic-cv", twinClassVersion: 1 } },
+            cb,
+          ),
+        ),
+      ).rejects.toMatchObject(denied);
+      await expect(call((cb) => b.getEstimate({ tenant: "acme", asset: "oven-1" }, cb))).rejects.toMatchObject(denied);
+      // No token, or an unknown one: UNAUTHENTICATED.
+      await expect(
+        call((cb) => raw.getEstimate({ tenant: "acme", asset: "oven-1" }, bearer("guess"), cb)),
+      ).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
+
+      // Within their own tenants the same tokens read, list, forecast, what-if, stream and (A) bind.
+      const own = await call<MessageShape<typeof GetEstimateResponseSchema>>((cb) =>
+        a.getEstimate({ tenant: "acme", asset: "oven-1" }, cb),
+      );
+      expect(own.estimate?.tenant).toBe("acme");
+      const listedA = await call<MessageShape<typeof ListTwinsResponseSchema>>((cb) =>
+        a.listTwins({ tenant: "acme" }, cb),
+      );
+      expect(listedA.twins.map((t) => `${t.tenant}/${t.asset}`)).toEqual(["acme/oven-1"]);
+      const listedB = await call<MessageShape<typeof ListTwinsResponseSchema>>((cb) =>
+        b.listTwins({ tenant: "fleet" }, cb),
+      );
+      expect(listedB.twins.map((t) => `${t.tenant}/${t.asset}`)).toEqual(["fleet/truck-4"]);
+      const fc = await call<MessageShape<typeof ForecastResponseSchema>>((cb) =>
+        b.forecast({ tenant: "fleet", asset: "truck-4", ...horizon }, cb),
+      );
+      expect(fc.steps).toHaveLength(6);
+      const wi = await call<MessageShape<typeof WhatIfResponseSchema>>((cb) =>
+        a.whatIf({ tenant: "acme", asset: "oven-1", ...horizon, parameterOverrides: {} }, cb),
+      );
+      expect(wi.scenario).toHaveLength(6);
+      await call((cb) =>
+        a.bindAsset(
+          { binding: { tenant: "acme", asset: "oven-9", twinClassId: "thermal-rc", twinClassVersion: 1 } },
+          cb,
+        ),
+      );
+      // A's stream of its own tenant sees A's next estimate and never B's, though B's arrives first.
+      const streamed: MessageShape<typeof StreamEstimatesResponseSchema>[] = [];
+      const ownStream = a.streamEstimates({ tenant: "acme" });
+      ownStream.on("data", (m: MessageShape<typeof StreamEstimatesResponseSchema>) => streamed.push(m));
+      ownStream.on("error", () => undefined);
+      await new Promise((r) => setTimeout(r, 500));
+      await produceReadings(kafka, topics.valid, [reading("fleet/truck-4", "gnss", t0 + 10, [10, -10], "m")]);
+      await waitFor("fleet estimate in view", async () => {
+        const r = await call<MessageShape<typeof GetEstimateResponseSchema>>((cb) =>
+          b.getEstimate({ tenant: "fleet", asset: "truck-4" }, cb),
+        ).catch(() => undefined);
+        return r?.estimate?.sequence === 6n;
+      });
+      await produceReadings(kafka, topics.valid, [reading("acme/oven-1", "outlet_temp", t0 + 10, 300, "K")]);
+      await waitFor("streamed", async () => streamed.length >= 1);
+      ownStream.cancel();
+      expect(streamed.map((m) => `${m.estimate?.tenant}/${m.estimate?.asset}`)).toEqual(["acme/oven-1"]);
+    } finally {
+      raw.close();
       worker.child.kill("SIGTERM");
       await worker.exited;
       await admin.disconnect();

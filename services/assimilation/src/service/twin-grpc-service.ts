@@ -8,7 +8,7 @@ import {
   type TwinService,
   TwinSummarySchema,
 } from "@twinstate/proto";
-import { InvalidArgumentError, NotFoundError, TwinstateError } from "@twinstate/runtime";
+import { allTenants, InvalidArgumentError, NotFoundError, TwinstateError } from "@twinstate/runtime";
 import type { DefinitionCatalog } from "../definitions/definition-catalog.ts";
 import { DefinitionError } from "../definitions/definition-error.ts";
 import type { TwinClass } from "../definitions/twin-class.ts";
@@ -37,6 +37,11 @@ function required(value: string, field: string): string {
 /**
  * TwinService: queries answered from the worker's {@link EstimateView} (any worker answers for any asset),
  * forecasts and what-ifs simulated on a copy of the latest estimate, admin writes to twin.definitions.v1.
+ *
+ * Why every handler checks the caller's tenant first (invariant 5, isolation): queries need `read` on the
+ * request's tenant and BindAsset `write` on the binding's tenant, checked before any data is looked at, so a
+ * foreign tenant's twin is neither returned nor revealed to exist (PERMISSION_DENIED, never NOT_FOUND);
+ * PutDefinition changes twin classes shared by all tenants, so it needs `admin` over every tenant.
  */
 export function createTwinGrpcService(o: TwinGrpcServiceOptions): ServiceImplementation<typeof TwinService> {
   const latest = (tenant: string, asset: string): StateEstimate => {
@@ -93,10 +98,13 @@ export function createTwinGrpcService(o: TwinGrpcServiceOptions): ServiceImpleme
   };
 
   return {
-    getEstimate: (req) => ({ estimate: latest(req.tenant, req.asset) }),
+    getEstimate: (req, context) => {
+      context.requireTenant(required(req.tenant, "tenant"), "read");
+      return { estimate: latest(req.tenant, req.asset) };
+    },
 
     streamEstimates: async function* (req, context) {
-      required(req.tenant, "tenant");
+      context.requireTenant(required(req.tenant, "tenant"), "read");
       const queue: StateEstimate[] = [];
       let wake: (() => void) | undefined;
       const unsubscribe = o.view.subscribe((e) => {
@@ -125,8 +133,9 @@ export function createTwinGrpcService(o: TwinGrpcServiceOptions): ServiceImpleme
       }
     },
 
-    listTwins: (req) => {
+    listTwins: (req, context) => {
       const tenant = required(req.tenant, "tenant");
+      context.requireTenant(tenant, "read");
       const size = req.pageSize === 0 ? 100 : req.pageSize;
       if (size > 1000) throw new InvalidArgumentError("page_size must be at most 1000");
       const after = req.pageToken === "" ? "" : Buffer.from(req.pageToken, "base64url").toString();
@@ -151,7 +160,8 @@ export function createTwinGrpcService(o: TwinGrpcServiceOptions): ServiceImpleme
       };
     },
 
-    forecast: (req) => {
+    forecast: (req, context) => {
+      context.requireTenant(required(req.tenant, "tenant"), "read");
       const estimate = latest(req.tenant, req.asset);
       const steps = simulate(estimate, req, {}, [], req.includeCovariance);
       return {
@@ -163,7 +173,8 @@ export function createTwinGrpcService(o: TwinGrpcServiceOptions): ServiceImpleme
       };
     },
 
-    whatIf: (req) => {
+    whatIf: (req, context) => {
+      context.requireTenant(required(req.tenant, "tenant"), "read");
       const estimate = latest(req.tenant, req.asset);
       const profile: InputChange[] = req.inputProfile.map((s) => ({
         offset: seconds(s.offset),
@@ -179,6 +190,7 @@ export function createTwinGrpcService(o: TwinGrpcServiceOptions): ServiceImpleme
     },
 
     putDefinition: async (req, context) => {
+      context.requireTenant(allTenants, "admin");
       if (req.definition === undefined) throw new InvalidArgumentError("definition is required");
       const source = `PutDefinition ${req.definition.twinClassId} v${req.definition.version}`;
       let twinClass: TwinClass;
@@ -197,16 +209,16 @@ export function createTwinGrpcService(o: TwinGrpcServiceOptions): ServiceImpleme
       const definition = create(TwinDefinitionSchema, {
         ...req.definition,
         createdAt: timestampNow(),
-        createdBy: context.metadata.get("x-principal")[0]?.toString() ?? "",
+        createdBy: context.principal.id,
       });
       await o.definitions.publishClass(definition);
       o.catalog.putClass(twinClass);
       return { definition };
     },
 
-    bindAsset: async (req) => {
+    bindAsset: async (req, context) => {
       if (req.binding === undefined) throw new InvalidArgumentError("binding is required");
-      required(req.binding.tenant, "binding.tenant");
+      context.requireTenant(required(req.binding.tenant, "binding.tenant"), "write");
       required(req.binding.asset, "binding.asset");
       const record = create(AssetBindingSchema, { ...req.binding, boundAt: timestampNow() });
       const document = bindingOf(record);
