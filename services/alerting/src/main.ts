@@ -121,6 +121,7 @@ const processor = TransactionalBatchProcessor.fromConfig({
   logger,
   groupId: a.groupId,
   topics: [a.topics.drift, a.topics.estimates],
+  metrics: registry,
   transactionalIdPrefix: a.transactionalIdPrefix,
   handler,
   onPartitionsAssigned: (tps) => handler.onPartitionsAssigned(tps),

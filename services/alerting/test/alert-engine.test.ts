@@ -1,5 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
-import { EstimateStatus, Severity } from "@twinstate/proto";
+import { DetectorKind, EstimateStatus, Severity } from "@twinstate/proto";
 import fc from "fast-check";
 import { AlertEngine, type AlertEngine as AlertEngineType } from "../src/engine/alert-engine.ts";
 import type { AlertEntry } from "../src/engine/alert-entry.ts";
@@ -277,5 +277,52 @@ describe("AlertEngine state", () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe("AlertEngine detector kinds", () => {
+  const kinds = [
+    [DetectorKind.CUSUM, "cusum"],
+    [DetectorKind.PAGE_HINKLEY, "page_hinkley"],
+    [DetectorKind.NIS_WINDOW, "nis_window"],
+    [DetectorKind.EWMA, "ewma"],
+    [DetectorKind.ADWIN, "adwin"],
+    [DetectorKind.INTERVAL_COVERAGE, "interval_coverage"],
+    [DetectorKind.STUCK_SENSOR, "stuck_sensor"],
+    [DetectorKind.NOISE_LEVEL, "noise_level"],
+  ] as const;
+
+  test("every DetectorKind of the contract has a rule name, and match.detectorKind selects exactly that kind", () => {
+    // Every non-UNSPECIFIED value of the proto enum is named (a new enum value without a name fails here).
+    const contractKinds = Object.values(DetectorKind).filter(
+      (v): v is DetectorKind => typeof v === "number" && v !== DetectorKind.UNSPECIFIED,
+    );
+    expect(new Set(contractKinds)).toEqual(new Set(kinds.map(([kind]) => kind)));
+    for (const [kind, name] of kinds) {
+      const yaml = `rules:\n  - { id: by-kind, kind: drift, alertname: KindDrift, severity: warning, match: { detectorKind: [${name}] } }\n`;
+      const engine = new AlertEngine({
+        rules: parseAlertRules(yaml, "kinds"),
+        groupBy: ["tenant", "alertname"],
+        resolvedRetentionMs: 3_600_000,
+      });
+      for (const [other] of kinds) {
+        const fired = engine.onDriftEvent("drift:0", driftEvent(T0 + other, { detector: `d-${other}`, kind: other }));
+        expect(fired.map((t) => t.kind)).toEqual(other === kind ? ["firing"] : []);
+      }
+    }
+  });
+
+  test("the {{ detectorKind }} placeholder renders the new kinds' names", () => {
+    const yaml =
+      'rules:\n  - { id: k, kind: drift, alertname: KindDrift, severity: info, annotations: { summary: "{{ detectorKind }}" } }\n';
+    const engine = new AlertEngine({
+      rules: parseAlertRules(yaml, "kinds"),
+      groupBy: ["tenant", "alertname"],
+      resolvedRetentionMs: 3_600_000,
+    });
+    for (const [kind, name] of kinds) {
+      const [t] = engine.onDriftEvent("drift:0", driftEvent(T0 + kind, { detector: `d-${kind}`, kind }));
+      expect(t?.alert.annotations.summary).toBe(name);
+    }
   });
 });

@@ -51,6 +51,10 @@ const detectorKindNames: Readonly<Record<number, DetectorKindName>> = {
   [DetectorKind.PAGE_HINKLEY]: "page_hinkley",
   [DetectorKind.NIS_WINDOW]: "nis_window",
   [DetectorKind.EWMA]: "ewma",
+  [DetectorKind.ADWIN]: "adwin",
+  [DetectorKind.INTERVAL_COVERAGE]: "interval_coverage",
+  [DetectorKind.STUCK_SENSOR]: "stuck_sensor",
+  [DetectorKind.NOISE_LEVEL]: "noise_level",
 };
 const eventSeverityNames: Readonly<Record<number, Severity>> = {
   [EventSeverity.INFO]: "info",

@@ -4,7 +4,16 @@ export const severities = ["info", "warning", "critical"] as const;
 export type Severity = (typeof severities)[number];
 
 /** Drift detector algorithms, as named in rules (`DetectorKind` in twinstate.drift.v1 without the prefix). */
-export const detectorKinds = ["cusum", "page_hinkley", "nis_window", "ewma"] as const;
+export const detectorKinds = [
+  "cusum",
+  "page_hinkley",
+  "nis_window",
+  "ewma",
+  "adwin",
+  "interval_coverage",
+  "stuck_sensor",
+  "noise_level",
+] as const;
 /** A drift detector algorithm named in a rule. */
 export type DetectorKindName = (typeof detectorKinds)[number];
 

@@ -1,7 +1,0 @@
-/**
- * The gRPC part of @twinstate/runtime, re-exported for the assimilation service.
- *
- * Why this file: the runtime package index does not (yet) re-export its `src/grpc` folder; this is the one
- * place assimilation reaches into it, so switching to `@twinstate/runtime` is a one-line change once it does.
- */
-export { type CallContext, GrpcServer, type ServiceImplementation } from "../../../lib/runtime/src/grpc/index.ts";
