@@ -12,6 +12,7 @@ import {
   createLogger,
   createMetricsRegistry,
   type GrpcSecurity,
+  GrpcServer,
   grpcSecurityFromConfig,
   HealthServer,
   Lifecycle,
@@ -28,7 +29,6 @@ import { AssimilationBatchHandler } from "./service/assimilation-batch-handler.t
 import { ConsumerLagMonitor } from "./service/consumer-lag-monitor.ts";
 import { DefinitionsTopic } from "./service/definitions-topic.ts";
 import { EstimateView } from "./service/estimate-view.ts";
-import { GrpcServer } from "./service/runtime-grpc.ts";
 import { createTwinGrpcService } from "./service/twin-grpc-service.ts";
 
 const config = loadAssimilationConfig();
@@ -93,6 +93,8 @@ const processor = TransactionalBatchProcessor.fromConfig({
   groupId: a.groupId,
   topics: [a.topics.valid],
   transactionalIdPrefix: a.transactionalIdPrefix,
+  // the runtime's twinstate_kafka_* seam metrics (transactions, messages, lag, restore time), used by the dashboards
+  metrics: registry,
   handler,
   onPartitionsAssigned: (tps) => handler.onPartitionsAssigned(tps),
   onPartitionsRevoked: (tps) => handler.onPartitionsRevoked(tps),

@@ -1,17 +1,4 @@
 import {
-  ExtendedKalmanFilter,
-  type FilterBase,
-  InvalidFilterConfigError,
-  JulierSigmaPoints,
-  KalmanFilter,
-  type MeasurementModel,
-  MerweScaledSigmaPoints,
-  ParticleFilter,
-  type SensorConfig,
-  type TransitionModel,
-  UnscentedKalmanFilter,
-} from "@twinstate/estimation";
-import {
   BatteryEquivalentCircuit,
   BatteryTerminalVoltage,
   ConstantAcceleration,
@@ -22,15 +9,28 @@ import {
   ExpressionError,
   ExpressionMeasurementModel,
   ExpressionTransitionModel,
-  FirstOrderThermal,
+  ExtendedKalmanFilter,
+  type FilterBase,
+  InvalidFilterConfigError,
+  JulierSigmaPoints,
+  KalmanFilter,
   LinearDegradation,
   LinearMeasurement,
+  type MeasurementModel,
+  MerweScaledSigmaPoints,
   ModelDeclarationError,
   ModelParameterError,
   OpenCircuitVoltageCurve,
+  ParticleFilter,
   RandomWalk,
   RangeBearing,
-} from "../estimation-internals.ts";
+  type SensorConfig,
+  type TransitionModel,
+  UnscentedKalmanFilter,
+} from "@twinstate/estimation";
+// FirstOrderThermal is the one built-in model the package entry (`models/builtin/index.ts`) does not export yet;
+// it stays a deep import until the estimation library adds it there.
+import { FirstOrderThermal } from "../../../lib/estimation/src/models/builtin/first-order-thermal.ts";
 import { DefinitionError } from "./definition-error.ts";
 import type { SensorDeclaration, TwinDefinitionDocument } from "./twin-definition-schema.ts";
 

@@ -8,6 +8,7 @@ import {
   type TwinService,
   TwinSummarySchema,
 } from "@twinstate/proto";
+import type { ServiceImplementation } from "@twinstate/runtime";
 import { allTenants, InvalidArgumentError, NotFoundError, TwinstateError } from "@twinstate/runtime";
 import type { DefinitionCatalog } from "../definitions/definition-catalog.ts";
 import { DefinitionError } from "../definitions/definition-error.ts";
@@ -16,7 +17,6 @@ import { ForecastRequestError, forecastFromEstimate, type InputChange } from "..
 import type { TwinEngine } from "../engine/twin-engine.ts";
 import { bindingOf, type DefinitionsTopic, twinClassOf } from "./definitions-topic.ts";
 import type { EstimateView } from "./estimate-view.ts";
-import type { ServiceImplementation } from "./runtime-grpc.ts";
 
 /** Dependencies of {@link createTwinGrpcService}. */
 export interface TwinGrpcServiceOptions {
