@@ -11,7 +11,9 @@ function hasNonFinite(e: StateEstimate): boolean {
     ...e.stdDev,
     e.logLikelihood,
     ...e.intervals.flatMap((b) => [...b.lower, ...b.upper]),
-    ...(e.innovation === undefined ? [] : [...e.innovation.residual, ...e.innovation.covariance, e.innovation.nis]),
+    ...(e.innovation === undefined
+      ? []
+      : [...e.innovation.residual, ...e.innovation.covariance, e.innovation.nis, ...e.innovation.predictedMeasurement]),
   ];
   return nums.some((v) => !Number.isFinite(v));
 }
@@ -83,6 +85,28 @@ describe("TwinEngine", () => {
     const after = restored.process(reading("acme/oven-1", "outlet_temp", 1_800_000_300, 300, "K"));
     expect(after.status).toBe(EstimateStatus.QUARANTINED);
     expect(hasNonFinite(after)).toBe(false);
+  });
+
+  test("every innovation carries the predicted measurement ẑ⁻ = h(x⁻), so the reading is z = ẑ⁻ + y", () => {
+    const engine = new TwinEngine(exampleCatalog());
+    const readings = mixedReadings(700, 3);
+    let checked = 0;
+    for (const r of readings) {
+      const e = engine.process(r);
+      if (e.innovation === undefined) continue;
+      const { predictedMeasurement: zHat, residual: y } = e.innovation;
+      expect(zHat).toHaveLength(y.length);
+      expect(zHat.every(Number.isFinite)).toBe(true);
+      if (r.reading?.sensor === "radar") continue; // its bearing residual wraps angles
+      const z =
+        r.reading?.value.case === "scalar" ? [r.reading.value.value] : (r.reading?.value.value?.components ?? []);
+      zHat.forEach((v, i) => {
+        expect(v + (y[i] as number)).toBeCloseTo(z[i] as number, 9);
+      });
+      checked++;
+    }
+    // kf (oven), ekf (battery voltage) and ukf (gnss) twins all contributed, gated readings included.
+    expect(checked).toBeGreaterThan(200);
   });
 
   test("rejects readings going back in time, in the wrong unit or from unknown sensors, without touching the state", () => {

@@ -516,7 +516,10 @@ export class TwinEngine {
     const innovationOk =
       update === undefined ||
       update.y === null ||
-      allNumbersFinite(update.y, update.S ?? [], [update.nis ?? 0, update.logLikelihood ?? 0]);
+      allNumbersFinite(update.y, update.S ?? [], update.predictedMeasurement ?? [], [
+        update.nis ?? 0,
+        update.logLikelihood ?? 0,
+      ]);
     if (!allNumbersFinite(x, P) || !innovationOk) {
       return this.#quarantined(twin, reading, position, "NON_FINITE_OUTPUT: the estimate had a NaN or Inf");
     }
@@ -551,6 +554,8 @@ export class TwinEngine {
             covariance: packUpper(update.S, update.y.length),
             nis: update.nis ?? 0,
             gated,
+            // ẑ⁻ = h(x⁻), the sensor's predicted measurement before this update (m entries): z = ẑ⁻ + y
+            predictedMeasurement: update.predictedMeasurement === null ? [] : Array.from(update.predictedMeasurement),
             gateThreshold:
               update.status.kind === "gated"
                 ? update.status.threshold
