@@ -90,6 +90,11 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (printf "%s-kafka" (include "twinstate.fullname" .)) .Values.kafka.sasl.existingSecret -}}
 {{- end -}}
 
+{{/* Secret holding the gRPC token file (GRPC_AUTH_TOKENS_FILE). */}}
+{{- define "twinstate.grpcTokensSecretName" -}}
+{{- default (printf "%s-grpc-tokens" (include "twinstate.fullname" .)) .Values.grpc.auth.existingSecret -}}
+{{- end -}}
+
 {{/* Secret holding the webhooks' HMAC secrets. */}}
 {{- define "twinstate.webhookSecretName" -}}
 {{- default (printf "%s-webhooks" (include "twinstate.fullname" .)) .Values.alertRoutes.webhookSecrets.existingSecret -}}
