@@ -48,6 +48,11 @@ interface ValidatedBatch {
  * `maxInFlightBatches` of the call's batches are uncommitted; otherwise it waits for the oldest, so the HTTP/2
  * window fills and a client sending faster than ingest commits is slowed down instead of buffered without
  * bound. Original bytes of a rejected reading are its re-encoding (gRPC hands over decoded messages).
+ *
+ * Isolation (invariant 5): the caller is the runtime's authenticated principal (bearer token → tenant scopes and
+ * roles; a stream is authenticated at its start). Each Publish call and each PublishStream message needs `write`
+ * on every non-empty tenant of its readings; otherwise the call fails PERMISSION_DENIED and nothing of that
+ * batch is published (messages of the stream committed before it stay committed).
  */
 export function createIngestGrpcService(
   options: IngestGrpcServiceOptions,
@@ -60,6 +65,15 @@ export function createIngestGrpcService(
         `batch of ${readings.length} readings exceeds the limit of ${options.maxBatchReadings}`,
         { details: { readings: readings.length, limit: options.maxBatchReadings } },
       );
+    }
+    // Isolation (invariant 5): every tenant the batch writes to needs `write`, checked for the whole batch before
+    // anything of it is validated or published, so a batch with one foreign tenant's reading is refused whole
+    // (PERMISSION_DENIED). An empty tenant is the validator's to reject (dead letter), not a permission question.
+    let allowed = "";
+    for (const reading of readings) {
+      if (reading.tenant === "" || reading.tenant === allowed) continue;
+      context.requireTenant(reading.tenant, "write");
+      allowed = reading.tenant;
     }
     const batch: ValidatedBatch = { results: [], records: [], journal: new StateJournal(), accepted: 0, rejected: 0 };
     const begun = performance.now();
