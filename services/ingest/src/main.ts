@@ -9,6 +9,9 @@ import {
   createKafka,
   createLogger,
   createMetricsRegistry,
+  type GrpcSecurity,
+  GrpcServer,
+  grpcSecurityFromConfig,
   HealthServer,
   Lifecycle,
   Readiness,
@@ -21,7 +24,6 @@ import { IngestMetrics } from "./metrics/ingest-metrics.ts";
 import { ContractTopicWatcher } from "./service/contract-topic-watcher.ts";
 import { createIngestGrpcService } from "./service/ingest-grpc-service.ts";
 import { RawBatchHandler } from "./service/raw-batch-handler.ts";
-import { GrpcServer } from "./service/runtime-grpc.ts";
 import { TransactionalPublisher } from "./service/transactional-publisher.ts";
 import { UnitRegistry } from "./units/index.ts";
 import { ReadingValidator, ValidationState } from "./validation/index.ts";
@@ -98,14 +100,26 @@ const processor = TransactionalBatchProcessor.fromConfig({
   onPartitionsAssigned: (tps) => handler.onPartitionsAssigned(tps),
   onPartitionsRevoked: (tps) => handler.onPartitionsRevoked(tps),
   maxMessagesPerTransaction: ingest.maxMessagesPerTransaction,
+  partitionsConsumedConcurrently: ingest.partitionsConsumedConcurrently,
   sessionTimeoutMs: ingest.sessionTimeoutMs,
+  metrics: registry,
   onFatal: fatal,
 });
 lifecycle.register("raw-processor", { start: () => processor.start(), stop: () => processor.shutdown() });
 readiness.addCheck("raw-processor", () => processor.isReady());
 
+let grpcSecurity: GrpcSecurity;
+try {
+  // TLS/mTLS (GRPC_TLS_*) and bearer-token authentication (GRPC_AUTH_MODE, GRPC_AUTH_TOKENS_FILE).
+  grpcSecurity = grpcSecurityFromConfig(config.grpc, logger);
+} catch (error) {
+  logger.fatal({ err: error }, "gRPC security configuration is invalid");
+  logger.flush(() => process.exit(1));
+  throw error;
+}
 const grpc = new GrpcServer({
   port: config.grpc.port,
+  ...grpcSecurity,
   shutdownTimeoutMs: config.shutdown.graceMs,
   onCallError: (error, method) => logger.warn({ err: error, method: method.name }, "gRPC call failed"),
 });
