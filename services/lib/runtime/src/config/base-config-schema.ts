@@ -40,10 +40,20 @@ const kafkaTlsSchema = z
     if (tls.keyFile !== undefined && tls.certFile === undefined) {
       ctx.addIssue({ code: "custom", path: ["certFile"], message: "required when a client key is set" });
     }
+    // A CA or client certificate without TLS on would silently connect in plain text and fail much later
+    // with a generic "Closed connection" against a TLS listener: refuse it at start, naming the switch.
+    if (!tls.enabled) {
+      for (const key of ["caFile", "certFile", "keyFile"] as const) {
+        if (tls[key] !== undefined) {
+          ctx.addIssue({ code: "custom", path: [key], message: "is set but TLS is off: set KAFKA_TLS=true" });
+        }
+      }
+    }
   });
 
 const kafkaSaslSchema = z.strictObject({
-  mechanism: z.enum(saslMechanisms),
+  // Kafka spells mechanisms in upper case (SCRAM-SHA-512); accept either spelling.
+  mechanism: z.preprocess((value) => (typeof value === "string" ? value.toLowerCase() : value), z.enum(saslMechanisms)),
   username: z.string().min(1, "must not be empty"),
   password: z.string().min(1, "must not be empty"),
 });
