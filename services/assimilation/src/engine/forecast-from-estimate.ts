@@ -2,8 +2,9 @@ import { create } from "@bufbuild/protobuf";
 import type { TransitionModel } from "@twinstate/estimation";
 import { type ForecastStep, ForecastStepSchema, type StateEstimate } from "@twinstate/proto";
 import type { TwinClass } from "../definitions/twin-class.ts";
+import { estimateIntervals } from "./estimate-intervals.ts";
 import { secondsToTimestamp, timestampToSeconds } from "./event-time.ts";
-import { gaussianIntervals, marginalStd, packUpper } from "./gaussian-summary.ts";
+import { marginalStd, packUpper } from "./gaussian-summary.ts";
 
 /** A control input change at `offset` seconds after the forecast origin (zero-order hold). */
 export interface InputChange {
@@ -54,6 +55,8 @@ export function unpackUpper(packed: readonly number[], n: number): Float64Array 
  *
  * Steps at origin + k·step for k = 1..ceil(horizon/step), the last clipped to the horizon; input changes
  * are applied at their offsets (the predict is split there), x⁻ = f(x, dt, u), P⁻ = F P Fᵀ + Q(dt).
+ * Intervals per step are the weighted particle quantiles for a particle class (its cloud propagated through
+ * f), mean ± z·σ for Gaussian classes.
  */
 export function forecastFromEstimate(
   twinClass: TwinClass,
@@ -117,7 +120,7 @@ export function forecastFromEstimate(
         time: secondsToTimestamp(t0 + offset),
         mean: Array.from(x),
         stdDev: std,
-        intervals: gaussianIntervals(x, std, options.levels),
+        intervals: estimateIntervals(filter, x, std, options.levels),
         covariance: options.includeCovariance ? packUpper(P, n) : [],
       }),
     );

@@ -12,6 +12,7 @@ import {
 import {
   EstimateStatus,
   InnovationSchema,
+  type IntervalBand,
   Quality,
   type StateEstimate,
   StateEstimateSchema,
@@ -22,6 +23,7 @@ import {
 import type { DefinitionCatalog, ResolvedBinding } from "../definitions/definition-catalog.ts";
 import type { TwinClass } from "../definitions/twin-class.ts";
 import type { AssetBindingDocument } from "../definitions/twin-definition-schema.ts";
+import { estimateIntervals } from "./estimate-intervals.ts";
 import { secondsToTimestamp, timestampToSeconds } from "./event-time.ts";
 import { allNumbersFinite, gaussianIntervals, marginalStd, packUpper } from "./gaussian-summary.ts";
 import { canonicalJson, decodeTwinState, encodeTwinState, TWIN_STATE_FORMAT_VERSION } from "./twin-state-codec.ts";
@@ -520,14 +522,19 @@ export class TwinEngine {
         update.nis ?? 0,
         update.logLikelihood ?? 0,
       ]);
-    if (!allNumbersFinite(x, P) || !innovationOk) {
+    const n = twin.twinClass.stateNames.length;
+    const intervals = allNumbersFinite(x, P)
+      ? estimateIntervals(twin.filter, x, marginalStd(P, n), twin.twinClass.document.forecast.levels)
+      : [];
+    const intervalsOk = intervals.every((b) => allNumbersFinite(b.lower, b.upper));
+    if (!allNumbersFinite(x, P) || !innovationOk || !intervalsOk) {
       return this.#quarantined(twin, reading, position, "NON_FINITE_OUTPUT: the estimate had a NaN or Inf");
     }
     if (twin.snapshot === undefined) {
       twin.lastX = x;
       twin.lastP = P;
     }
-    return this.#emit(twin, reading, position, status, reason, x, P, update);
+    return this.#emit(twin, reading, position, status, reason, x, P, update, intervals);
   }
 
   #emit(
@@ -539,6 +546,7 @@ export class TwinEngine {
     x: Float64Array,
     P: Float64Array,
     update: UpdateResult | undefined,
+    intervals?: IntervalBand[],
   ): StateEstimate {
     const sequence = this.#advance(twin, reading, position);
     const tc = twin.twinClass;
@@ -570,7 +578,9 @@ export class TwinEngine {
       mean: Array.from(x),
       covariance: packUpper(P, n),
       stdDev,
-      intervals: gaussianIntervals(x, stdDev, tc.document.forecast.levels),
+      // from the filter when it published (particle quantiles for a particle twin); Gaussian around the held
+      // estimate when a rejected or quarantined reading re-emits it
+      intervals: intervals ?? gaussianIntervals(x, stdDev, tc.document.forecast.levels),
       logLikelihood: status === EstimateStatus.OK && update !== undefined ? (update.logLikelihood ?? 0) : 0,
       status,
       statusReason,
