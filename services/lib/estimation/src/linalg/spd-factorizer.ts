@@ -24,14 +24,16 @@ export interface FactorizationCounters {
 export class SpdFactorizer {
   readonly n: number;
   readonly counters: FactorizationCounters;
-  private readonly trial: Float64Array;
-  private readonly work: Float64Array;
+  /**
+   * Repair scratch, allocated on the first factorisation that needs a repair: most filters never do, and
+   * the 4n² + n doubles are a large share of a small filter's resident size.
+   */
+  private trial: Float64Array | null = null;
+  private work: Float64Array | null = null;
 
   constructor(n: number, counters: FactorizationCounters) {
     this.n = n;
     this.counters = counters;
-    this.trial = new Float64Array(n * n);
-    this.work = new Float64Array(3 * n * n + n);
   }
 
   /** L ← chol(A), repairing A in place when needed; false only when A has non-finite entries. */
@@ -47,7 +49,10 @@ export class SpdFactorizer {
     let meanDiag = 0;
     for (let i = 0; i < n; i++) meanDiag += Math.abs(A[i * n + i]);
     meanDiag = meanDiag / n || 1;
+    this.trial ??= new Float64Array(nn);
+    this.work ??= new Float64Array(3 * nn + n);
     const trial = this.trial;
+    const work = this.work;
     for (let attempt = 0; attempt < 3; attempt++) {
       const eps = 10 ** (-10 + 2 * attempt) * meanDiag;
       for (let i = 0; i < n; i++) {
@@ -62,7 +67,7 @@ export class SpdFactorizer {
         return true;
       }
     }
-    nearestSpd(A, trial, this.work, n);
+    nearestSpd(A, trial, work, n);
     if (choleskyLower(trial, L, n)) {
       A.set(trial.subarray(0, nn));
       this.counters.choleskyRepairs++;
