@@ -19,6 +19,8 @@ export class KafkaSeamMetrics {
   readonly messages: Counter<"group" | "topic">;
   /** `twinstate_kafka_dead_letters_total{group,topic}`: poison messages sent to a dead-letter topic. */
   readonly deadLetters: Counter<"group" | "topic">;
+  /** `twinstate_kafka_oversized_records_total{group,topic}`: output records over maxRecordBytes, not sent. */
+  readonly oversizedRecords: Counter<"group" | "topic">;
   /** `twinstate_kafka_transaction_duration_seconds{group}`: handler + produce + commit of one transaction. */
   readonly transactionSeconds: Histogram<"group">;
   /** `twinstate_kafka_restore_duration_seconds{group}`: the onPartitionsAssigned restore. */
@@ -43,6 +45,12 @@ export class KafkaSeamMetrics {
     this.deadLetters = new Counter({
       name: metricName("kafka_dead_letters_total"),
       help: "Poison messages written to a dead-letter topic",
+      labelNames: ["group", "topic"],
+      registers,
+    });
+    this.oversizedRecords = new Counter({
+      name: metricName("kafka_oversized_records_total"),
+      help: "Output records larger than the broker accepts, replaced or dropped instead of sent",
       labelNames: ["group", "topic"],
       registers,
     });

@@ -1,4 +1,4 @@
-import { type Context, context, trace } from "@opentelemetry/api";
+import { type Context, context, type Tracer } from "@opentelemetry/api";
 import {
   type Admin,
   type Consumer,
@@ -14,10 +14,14 @@ import { KafkaError } from "../errors/kafka-error.ts";
 import { TransactionAbortedError } from "../errors/transaction-aborted-error.ts";
 import { type ConsumedMessage, type TopicPartition, topicPartitionKey } from "./consumed-message.ts";
 import { KafkaSeamMetrics } from "./kafka-seam-metrics.ts";
+import { kafkaTracer } from "./kafka-tracer.ts";
 import type { OutputRecord } from "./output-record.ts";
+import { recordSize } from "./record-size.ts";
+import { RecordTooLargeError } from "./record-too-large-error.ts";
+import { endMessageSpan, startMessageSpan } from "./start-message-span.ts";
 import { toConsumedMessage } from "./to-consumed-message.ts";
-import { toTopicMessages } from "./to-topic-messages.ts";
-import { withMessageSpan } from "./with-message-span.ts";
+import { toKafkaMessage } from "./to-kafka-message.ts";
+import { type SizedMessage, toSendBatches } from "./to-send-batches.ts";
 
 /**
  * What a service plugs into the {@link TransactionalBatchProcessor}: turn each input message into output records,
@@ -49,8 +53,57 @@ export interface TransactionalBatchProcessorOptions {
   readonly onPartitionsAssigned?: (partitions: readonly TopicPartition[]) => Promise<void> | void;
   /** Called with partitions this worker no longer owns, after their producers are closed: drop their state. */
   readonly onPartitionsRevoked?: (partitions: readonly TopicPartition[]) => Promise<void> | void;
-  /** Messages per transaction (a fetched batch is split into chunks of this size). Default 500. */
+  /**
+   * Most input messages per transaction (a fetched batch is split into chunks). Default 5000. Each transaction
+   * costs ~8 broker round trips whatever its size, so larger chunks are faster; see also maxBytesPerTransaction.
+   */
   readonly maxMessagesPerTransaction?: number;
+  /** Most input bytes (keys + values) per transaction: a chunk ends at whichever limit comes first. Default 4 MiB. */
+  readonly maxBytesPerTransaction?: number;
+  /**
+   * Most estimated bytes per produce request inside a transaction: a chunk's outputs are split into consecutive
+   * `sendBatch` calls of at most this size, so no partition's record batch crosses the broker's
+   * `message.max.bytes`. Default 1,000,000 (the broker default is 1,048,588).
+   */
+  readonly maxBytesPerSend?: number;
+  /**
+   * Largest output record (estimated bytes) the broker accepts (its `message.max.bytes`, minus the 61-byte batch
+   * header). A larger record is not sent: it is a {@link RecordTooLargeError} given to `onRecordTooLarge` and
+   * counted in `twinstate_kafka_oversized_records_total`, instead of an abort replayed forever. Default 1,048,000.
+   */
+  readonly maxRecordBytes?: number;
+  /**
+   * What to write instead of an output record over `maxRecordBytes` (e.g. a dead-letter record naming its
+   * source); `source` is the input that produced it (undefined for `endBatch` records). Returned records that are
+   * too large as well are dropped (and counted). Default: the record is dropped and logged at error level.
+   */
+  readonly onRecordTooLarge?: (
+    error: RecordTooLargeError,
+    record: OutputRecord,
+    source: ConsumedMessage | undefined,
+  ) => readonly OutputRecord[] | undefined;
+  /**
+   * Partitions processed at the same time (kafkajs `partitionsConsumedConcurrently`): each has its own
+   * transactional producer, so their transactions' round trips overlap. Handler calls of DIFFERENT partitions may
+   * then interleave at await points (state must be per partition, as the restore contract already requires).
+   * Default 1.
+   */
+  readonly partitionsConsumedConcurrently?: number;
+  /** Fetch: most bytes per partition per fetch (kafkajs `maxBytesPerPartition`). Default 4 MiB. */
+  readonly maxBytesPerPartition?: number;
+  /** Fetch: most bytes per fetch response (kafkajs `maxBytes`). Default 32 MiB. */
+  readonly maxBytes?: number;
+  /** Fetch: least bytes the broker waits for (kafkajs `minBytes`). Default 1 (answer as soon as data exists). */
+  readonly minBytes?: number;
+  /** Fetch: longest the broker waits for `minBytes` (kafkajs `maxWaitTimeInMs`). Default 1000. */
+  readonly maxWaitTimeInMs?: number;
+  /**
+   * First retry delay (ms) of the transactional producers' requests. The broker answers CONCURRENT_TRANSACTIONS
+   * to the next transaction's first request while it still writes the previous one's commit markers; kafkajs
+   * retries that after its default 300 ms, which capped each partition at ~3 transactions/s. Default 10 (the
+   * delay doubles per retry up to 1 s, 20 retries).
+   */
+  readonly producerRetryInitialMs?: number;
   /** Broker-side transaction timeout (ms). Default 60000. */
   readonly transactionTimeoutMs?: number;
   /** Where a group with no committed offset starts. Default true (beginning). */
@@ -63,6 +116,25 @@ export interface TransactionalBatchProcessorOptions {
   readonly onTransactionAborted?: (partition: TopicPartition, error: TransactionAbortedError) => void;
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
+}
+
+/** A chunk's output records with, per record, the context to trace it in and the input it came from. */
+class PendingOutputs {
+  readonly records: OutputRecord[] = [];
+  readonly contexts: Context[] = [];
+  readonly sources: (ConsumedMessage | undefined)[] = [];
+
+  add(records: readonly OutputRecord[], ctx: Context, source: ConsumedMessage | undefined): void {
+    for (const record of records) {
+      this.records.push(record);
+      this.contexts.push(ctx);
+      this.sources.push(source);
+    }
+  }
+}
+
+function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
 /** Per owned input partition. */
@@ -102,6 +174,17 @@ interface PartitionState {
  *   fencing step therefore begins and aborts an empty transaction (no request beyond InitProducerId is sent).
  * - With `autoCommit: false` kafkajs never commits offsets of batches made only of control records or aborted
  *   records, so the group offset may trail by those records; they are filtered again on restart (harmless).
+ *
+ * Speed (bench/kafka/processor-throughput.ts, docs/BENCHMARKS.md "Kafka seam"): a transaction costs ~8 broker
+ * round trips (FindCoordinator ×4, AddPartitionsToTxn, Produce, AddOffsetsToTxn, TxnOffsetCommit, EndTxn)
+ * whatever its size, so chunks are large (5000 messages / 4 MiB by default) and the transactional producers retry
+ * CONCURRENT_TRANSACTIONS after 10 ms instead of kafkajs's 300 ms (the broker answers it to the first request of
+ * the next transaction while it writes the previous one's markers). Handlers returning plain arrays run without a
+ * promise per message; heartbeats are time-based; `partitionsConsumedConcurrently` overlaps partitions. Outputs
+ * are sent in requests of at most `maxBytesPerSend`, so no partition's record batch crosses the broker's
+ * `message.max.bytes`; a single record over `maxRecordBytes` is a {@link RecordTooLargeError} outcome.
+ * Chunks are not pipelined (next chunk's handler calls before the previous commit): handlers rely on a chunk
+ * starting only after the previous one committed (e.g. ingest commits its state journal there).
  */
 export class TransactionalBatchProcessor {
   readonly #options: TransactionalBatchProcessorOptions;
@@ -111,7 +194,14 @@ export class TransactionalBatchProcessor {
   readonly #partitions = new Map<string, PartitionState>();
   readonly #closing = new Set<Promise<void>>();
   readonly #chunkSize: number;
+  readonly #chunkBytes: number;
+  readonly #sendBytes: number;
+  readonly #recordBytes: number;
+  /** How often (ms) the batch loop heartbeats while it works (kafkajs 2.x has no background heartbeat). */
+  readonly #heartbeatEveryMs: number;
   readonly #metrics: KafkaSeamMetrics | undefined;
+  /** The seam's tracer, resolved once (a proxy: tracing set up later still takes effect). */
+  readonly #tracer: Tracer = kafkaTracer();
   #joined = false;
   /** Set by the first GROUP_JOIN: from then on #partitions is the authoritative assignment. */
   #assignmentKnown = false;
@@ -121,12 +211,20 @@ export class TransactionalBatchProcessor {
   private constructor(options: TransactionalBatchProcessorOptions) {
     this.#options = options;
     this.#logger = options.logger.child({ component: "transactional-batch-processor", groupId: options.groupId });
-    this.#chunkSize = options.maxMessagesPerTransaction ?? 500;
+    this.#chunkSize = options.maxMessagesPerTransaction ?? 5000;
+    this.#chunkBytes = options.maxBytesPerTransaction ?? 4 * 1024 * 1024;
+    this.#sendBytes = options.maxBytesPerSend ?? 1_000_000;
+    this.#recordBytes = options.maxRecordBytes ?? 1_048_000;
+    this.#heartbeatEveryMs = Math.min(1000, options.heartbeatIntervalMs ?? 1000);
     this.#metrics = options.metrics === undefined ? undefined : KafkaSeamMetrics.for(options.metrics);
     this.#admin = options.kafka.admin();
     this.#consumer = options.kafka.consumer({
       groupId: options.groupId,
       readUncommitted: false,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
+      maxBytes: options.maxBytes ?? 32 * 1024 * 1024,
+      minBytes: options.minBytes ?? 1,
+      maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1000,
       ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeout: options.sessionTimeoutMs }),
       ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatInterval: options.heartbeatIntervalMs }),
     });
@@ -162,6 +260,7 @@ export class TransactionalBatchProcessor {
       await this.#consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.#options.partitionsConsumedConcurrently ?? 1,
         eachBatch: (payload) => this.#eachBatch(payload),
       });
     } catch (error) {
@@ -306,6 +405,11 @@ export class TransactionalBatchProcessor {
       maxInFlightRequests: 1,
       transactionTimeout: this.#options.transactionTimeoutMs ?? 60000,
       createPartitioner: Partitioners.DefaultPartitioner,
+      retry: {
+        initialRetryTime: this.#options.producerRetryInitialMs ?? 10,
+        maxRetryTime: 1000,
+        retries: 20,
+      },
     });
     try {
       await producer.connect();
@@ -379,27 +483,38 @@ export class TransactionalBatchProcessor {
     await this.#withHeartbeats(this.#ready(state), payload);
     if (!payload.isRunning() || payload.isStale() || state.revoked) return;
 
-    const messages = batch.messages.filter(
-      (m) => state.nextOffset === undefined || BigInt(m.offset) >= state.nextOffset,
-    );
-    for (let begin = 0; begin < messages.length; begin += this.#chunkSize) {
+    const all = batch.messages;
+    // Records below nextOffset are already committed (re-delivered after a seek or a rebalance): skip them.
+    let begin = 0;
+    const next = state.nextOffset;
+    if (next !== undefined) while (begin < all.length && BigInt(all[begin]!.offset) < next) begin++;
+    const skippedAll = begin === all.length && all.length > 0;
+    while (begin < all.length) {
       // Between transactions: stop if kafkajs is stopping, a seek is pending, or we lost the partition.
       if (!payload.isRunning() || payload.isStale() || state.revoked) return;
-      const chunk = messages.slice(begin, begin + this.#chunkSize);
-      const isLast = begin + this.#chunkSize >= messages.length;
+      // A chunk ends at maxMessagesPerTransaction or maxBytesPerTransaction (input keys + values), whichever first.
+      let end = begin;
+      let bytes = 0;
+      const limit = Math.min(all.length, begin + this.#chunkSize);
+      while (end < limit) {
+        const m = all[end]!;
+        const size = (m.key?.length ?? 0) + (m.value?.length ?? 0);
+        if (end > begin && bytes + size > this.#chunkBytes) break;
+        bytes += size;
+        end++;
+      }
+      const chunk: ConsumedMessage[] = new Array(end - begin);
+      for (let i = begin; i < end; i++) chunk[i - begin] = toConsumedMessage(tp.topic, tp.partition, all[i]!);
       // The last chunk commits past trailing control records too (batch.lastOffset() includes them).
-      const commitOffset = isLast ? BigInt(batch.lastOffset()) + 1n : BigInt(chunk[chunk.length - 1]!.offset) + 1n;
-      await this.#processChunk(
-        payload,
-        state,
-        chunk.map((m) => toConsumedMessage(tp.topic, tp.partition, m)),
-        commitOffset,
-      );
+      const commitOffset =
+        end >= all.length ? BigInt(batch.lastOffset()) + 1n : BigInt(chunk[chunk.length - 1]!.offset) + 1n;
+      await this.#processChunk(payload, state, chunk, commitOffset);
       payload.resolveOffset((commitOffset - 1n).toString());
       state.nextOffset = commitOffset;
       await payload.heartbeat();
+      begin = end;
     }
-    if (messages.length === 0 && batch.messages.length > 0) {
+    if (skippedAll) {
       // Everything re-delivered was already committed (see nextOffset): move the in-memory position on.
       payload.resolveOffset(batch.lastOffset());
     }
@@ -435,6 +550,37 @@ export class TransactionalBatchProcessor {
     }
   }
 
+  /**
+   * Runs the handler on one message inside its CONSUMER span and appends its records (with the span's context,
+   * for the trace headers, and the message as their source). Synchronous when the handler returns a plain array:
+   * no promise, no await per message. Returns a promise only for an asynchronous handler.
+   */
+  #processOne(message: ConsumedMessage, outputs: PendingOutputs): Promise<void> | undefined {
+    const started = startMessageSpan(message, this.#options.groupId, this.#tracer);
+    let result: Promise<readonly OutputRecord[]> | readonly OutputRecord[];
+    try {
+      result = context.with(started.context, () => this.#options.handler.process(message));
+    } catch (error) {
+      endMessageSpan(started.span, error ?? new Error("undefined thrown"));
+      throw error;
+    }
+    if (isPromiseLike(result)) {
+      return result.then(
+        (records) => {
+          outputs.add(records, started.context, message);
+          endMessageSpan(started.span);
+        },
+        (error: unknown) => {
+          endMessageSpan(started.span, error ?? new Error("undefined thrown"));
+          throw error;
+        },
+      );
+    }
+    outputs.add(result, started.context, message);
+    endMessageSpan(started.span);
+    return undefined;
+  }
+
   async #processChunk(
     payload: EachBatchPayload,
     state: PartitionState,
@@ -447,33 +593,28 @@ export class TransactionalBatchProcessor {
     let transaction: Transaction | undefined;
     let handlerFailed = false;
     try {
-      const outputs: OutputRecord[] = [];
-      const contexts: Context[] = [];
+      const outputs = new PendingOutputs();
+      let lastHeartbeat = begun;
       for (const message of chunk) {
-        await withMessageSpan(message, this.#options.groupId, async () => {
-          handlerFailed = true;
-          const records = await this.#options.handler.process(message);
-          handlerFailed = false;
-          const ctx = context.active();
-          for (const record of records) {
-            outputs.push(record);
-            contexts.push(ctx);
-          }
-        });
-        await payload.heartbeat();
+        handlerFailed = true;
+        const pending = this.#processOne(message, outputs);
+        if (pending !== undefined) await pending;
+        handlerFailed = false;
+        // kafkajs 2.x has no background heartbeat: beat from the loop, by time (not per message).
+        if (performance.now() - lastHeartbeat >= this.#heartbeatEveryMs) {
+          await payload.heartbeat();
+          lastHeartbeat = performance.now();
+        }
       }
       handlerFailed = true;
       const tail = (await this.#options.handler.endBatch?.(tp)) ?? [];
       handlerFailed = false;
-      for (const record of tail) {
-        outputs.push(record);
-        contexts.push(context.active());
-      }
+      outputs.add(tail, context.active(), undefined);
+      const sends = toSendBatches(this.#sized(outputs), this.#sendBytes);
       const producer = state.producer!;
       transaction = await producer.transaction();
-      if (outputs.length > 0) {
-        await transaction.sendBatch({ topicMessages: toTopicMessages(outputs, (_r, i) => contexts[i]!), acks: -1 });
-      }
+      // One produce request at a time (an idempotent producer must not have two in flight, kafkajs #598/#1005).
+      for (const topicMessages of sends) await transaction.sendBatch({ topicMessages, acks: -1 });
       await transaction.sendOffsets({
         consumerGroupId: this.#options.groupId,
         topics: [{ topic: tp.topic, partitions: [{ partition: tp.partition, offset: commitOffset.toString() }] }],
@@ -505,8 +646,58 @@ export class TransactionalBatchProcessor {
       }
       throw aborted;
     }
-    const span = trace.getActiveSpan();
-    span?.addEvent("transaction committed");
+  }
+
+  /**
+   * The chunk's outputs as kafkajs messages with trace headers and estimated sizes. A record over maxRecordBytes
+   * is replaced by what `onRecordTooLarge` returns (or dropped), logged and counted: the broker would reject it on
+   * every replay.
+   */
+  #sized(outputs: PendingOutputs): SizedMessage[] {
+    const sized: SizedMessage[] = [];
+    const { records, contexts, sources } = outputs;
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      const message = toKafkaMessage(record, contexts[i]!);
+      const bytes = recordSize(message);
+      if (bytes <= this.#recordBytes) {
+        sized.push({ topic: record.topic, message, bytes });
+        continue;
+      }
+      const replacements = this.#tooLarge(record, bytes, sources[i], true);
+      for (const replacement of replacements) {
+        const replacementMessage = toKafkaMessage(replacement, contexts[i]!);
+        const replacementBytes = recordSize(replacementMessage);
+        if (replacementBytes <= this.#recordBytes) {
+          sized.push({ topic: replacement.topic, message: replacementMessage, bytes: replacementBytes });
+        } else {
+          this.#tooLarge(replacement, replacementBytes, sources[i], false);
+        }
+      }
+    }
+    return sized;
+  }
+
+  #tooLarge(
+    record: OutputRecord,
+    bytes: number,
+    source: ConsumedMessage | undefined,
+    replace: boolean,
+  ): readonly OutputRecord[] {
+    const where = source === undefined ? "endBatch" : `${source.topic}:${source.partition}@${source.offset}`;
+    const error = new RecordTooLargeError(
+      `output record for ${record.topic} is ${bytes} bytes, over maxRecordBytes ${this.#recordBytes} (from ${where})`,
+      bytes,
+      this.#recordBytes,
+      { details: { topic: record.topic, source: where } },
+    );
+    this.#metrics?.oversizedRecords.inc({ group: this.#options.groupId, topic: record.topic });
+    const replacements = replace ? (this.#options.onRecordTooLarge?.(error, record, source) ?? []) : [];
+    this.#logger.error(
+      { err: error, replacements: replacements.length },
+      replacements.length > 0 ? "output record too large, replaced" : "output record too large, dropped",
+    );
+    return replacements;
   }
 
   /**

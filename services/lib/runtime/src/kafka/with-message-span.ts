@@ -1,7 +1,6 @@
-import { context, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
-import { extractTraceContext } from "../tracing/kafka-trace-headers.ts";
+import { context, type Span } from "@opentelemetry/api";
 import type { ConsumedMessage } from "./consumed-message.ts";
-import { kafkaTracer } from "./kafka-tracer.ts";
+import { endMessageSpan, startMessageSpan } from "./start-message-span.ts";
 
 /**
  * Runs `fn` for one consumed message inside a CONSUMER span `process <topic>` whose parent is the trace context
@@ -15,29 +14,13 @@ export async function withMessageSpan<T>(
   consumerGroup: string,
   fn: (span: Span) => Promise<T> | T,
 ): Promise<T> {
-  const parent = extractTraceContext(message.headers);
-  const span = kafkaTracer().startSpan(
-    `process ${message.topic}`,
-    {
-      kind: SpanKind.CONSUMER,
-      attributes: {
-        "messaging.system": "kafka",
-        "messaging.operation.type": "process",
-        "messaging.destination.name": message.topic,
-        "messaging.destination.partition.id": String(message.partition),
-        "messaging.kafka.offset": Number(message.offset),
-        "messaging.consumer.group.name": consumerGroup,
-      },
-    },
-    parent,
-  );
+  const started = startMessageSpan(message, consumerGroup);
   try {
-    return await context.with(trace.setSpan(parent, span), () => fn(span));
+    const result = await context.with(started.context, () => fn(started.span));
+    endMessageSpan(started.span);
+    return result;
   } catch (error) {
-    span.recordException(error instanceof Error ? error : String(error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    endMessageSpan(started.span, error ?? new Error("undefined thrown"));
     throw error;
-  } finally {
-    span.end();
   }
 }

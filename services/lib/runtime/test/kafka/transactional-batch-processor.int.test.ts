@@ -5,7 +5,10 @@ import type { ConsumedMessage } from "../../src/kafka/consumed-message.ts";
 import { createKafka, type Kafka } from "../../src/kafka/create-kafka.ts";
 import { KafkaProducer } from "../../src/kafka/kafka-producer.ts";
 import { readTopicToEnd } from "../../src/kafka/read-topic-to-end.ts";
-import { TransactionalBatchProcessor } from "../../src/kafka/transactional-batch-processor.ts";
+import {
+  TransactionalBatchProcessor,
+  type TransactionalBatchProcessorOptions,
+} from "../../src/kafka/transactional-batch-processor.ts";
 import { createMetricsRegistry } from "../../src/metrics/create-metrics-registry.ts";
 import { captureLogger } from "../support/capture-logger.ts";
 import { CountingCopyService, type CountingCopyTopics } from "../support/counting-copy-service.ts";
@@ -72,6 +75,7 @@ function processor(
   prefix: string,
   aborts: string[] = [],
   metrics?: Registry,
+  extra: Partial<TransactionalBatchProcessorOptions> = {},
 ): TransactionalBatchProcessor {
   return TransactionalBatchProcessor.fromConfig({
     ...(metrics === undefined ? {} : { metrics }),
@@ -85,7 +89,23 @@ function processor(
     onPartitionsAssigned: service.onPartitionsAssigned,
     onPartitionsRevoked: service.onPartitionsRevoked,
     maxMessagesPerTransaction: 5,
+    ...extra,
   });
+}
+
+/** Every committed record of `topic` (read_committed). */
+async function committedRecords(topic: string, partitions: readonly number[]): Promise<ConsumedMessage[]> {
+  const records: ConsumedMessage[] = [];
+  await readTopicToEnd(kafka, topic, partitions, (message) => void records.push(message));
+  return records;
+}
+
+/** The value of a seam counter with these labels (0 when never incremented). */
+async function counterValue(registry: Registry, name: string, labels: Record<string, string>): Promise<number> {
+  const metric = await registry.getSingleMetric(name)!.get();
+  return metric.values
+    .filter((v) => Object.entries(labels).every(([key, value]) => String(v.labels[key]) === value))
+    .reduce((sum, v) => sum + v.value, 0);
 }
 
 describe("TransactionalBatchProcessor", () => {
@@ -197,7 +217,10 @@ describe("TransactionalBatchProcessor", () => {
           return [{ topic: topics.changelog, key: "oversized", value: Buffer.alloc(2 * 1024 * 1024, 1) }];
         },
       });
-      const worker = processor(service, topics, groupId, uniqueName("tx"));
+      // maxRecordBytes above the record's size: the processor sends it and the BROKER rejects it (the point here).
+      const worker = processor(service, topics, groupId, uniqueName("tx"), [], undefined, {
+        maxRecordBytes: 8 * 1024 * 1024,
+      });
       await worker.start();
       await waitFor(
         "all input offsets committed",
@@ -222,6 +245,95 @@ describe("TransactionalBatchProcessor", () => {
         await consumer.disconnect();
       }
       expect(uncommitted.filter((v) => v.startsWith("v-9#")).length).toBeGreaterThanOrEqual(2);
+    },
+    TIMEOUT_MS,
+  );
+
+  test(
+    "a chunk whose outputs exceed the broker's message.max.bytes is sent in size-bounded requests and commits once",
+    async () => {
+      const topics = await topicsWithInput(30);
+      const bulk = uniqueName("bulk");
+      await createTopics(admin, [{ name: bulk, partitions: 1 }]);
+      const groupId = uniqueName("g");
+      // Every input adds a 200 KB record to bulk:0, so a 30-message chunk holds ~6 MB for ONE partition: as one
+      // produce request the broker rejects it (message.max.bytes 1 MiB) and the transaction replayed forever.
+      const service = new CountingCopyService(kafka, topics, {
+        inject: (value) => [{ topic: bulk, key: value, value: Buffer.alloc(200 * 1024, 7), partition: 0 }],
+      });
+      const aborts: string[] = [];
+      const registry = createMetricsRegistry({ service: "runtime-int", defaultMetrics: false });
+      const worker = processor(service, topics, groupId, uniqueName("tx"), aborts, registry, {
+        maxMessagesPerTransaction: 100,
+        partitionsConsumedConcurrently: 2,
+      });
+      await worker.start();
+      await waitFor(
+        "all input offsets committed",
+        async () => (await committedTotal(admin, groupId, topics.input)) === 30,
+      );
+      await worker.shutdown();
+      expect(aborts).toEqual([]);
+      expect(await counterValue(registry, "twinstate_kafka_transactions_total", { outcome: "aborted" })).toBe(0);
+      await expectExactlyOnce(topics, topics.values);
+      const big = await committedRecords(bulk, [0]);
+      expect(big.map((m) => m.key!.toString()).sort()).toEqual([...topics.values].sort());
+      expect(big.every((m) => m.value!.length === 200 * 1024)).toBe(true);
+    },
+    TIMEOUT_MS,
+  );
+
+  test(
+    "a single output record over maxRecordBytes is a counted RecordTooLargeError replaced by the hook, not an endless replay",
+    async () => {
+      const topics = await topicsWithInput(30);
+      const dlq = uniqueName("dlq");
+      await createTopics(admin, [{ name: dlq, partitions: 1 }]);
+      const groupId = uniqueName("g");
+      // v-7 produces a 2 MB record on EVERY visit (a deterministic handler): the broker would reject each replay.
+      const service = new CountingCopyService(kafka, topics, {
+        inject: (value) =>
+          value === "v-7"
+            ? [{ topic: topics.changelog, key: "oversized", value: Buffer.alloc(2 * 1024 * 1024, 1) }]
+            : [],
+      });
+      const aborts: string[] = [];
+      const seen: { code: string; reason: string; bytes: number; source: string | undefined }[] = [];
+      const registry = createMetricsRegistry({ service: "runtime-int", defaultMetrics: false });
+      const worker = processor(service, topics, groupId, uniqueName("tx"), aborts, registry, {
+        onRecordTooLarge: (error, record, source) => {
+          seen.push({ code: error.code, reason: error.reason, bytes: error.bytes, source: source?.value?.toString() });
+          return [
+            {
+              topic: dlq,
+              key: record.key,
+              value: `RECORD_TOO_LARGE ${source?.topic}:${source?.partition}@${source?.offset}`,
+            },
+          ];
+        },
+      });
+      await worker.start();
+      await waitFor(
+        "all input offsets committed",
+        async () => (await committedTotal(admin, groupId, topics.input)) === 30,
+      );
+      await worker.shutdown();
+      expect(aborts).toEqual([]);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatchObject({ code: "RESOURCE_EXHAUSTED", reason: "RECORD_TOO_LARGE", source: "v-7" });
+      expect(seen[0]!.bytes).toBeGreaterThan(2 * 1024 * 1024);
+      expect(
+        await counterValue(registry, "twinstate_kafka_oversized_records_total", {
+          group: groupId,
+          topic: topics.changelog,
+        }),
+      ).toBe(1);
+      await expectExactlyOnce(topics, topics.values);
+      const dead = await committedRecords(dlq, [0]);
+      expect(dead.map((m) => m.value!.toString())).toEqual([expect.stringMatching(/^RECORD_TOO_LARGE .+:[01]@\d+$/)]);
+      // the oversized record itself never reached the changelog
+      const changelog = await committedRecords(topics.changelog, [0, 1]);
+      expect(changelog.some((m) => m.key?.toString() === "oversized")).toBe(false);
     },
     TIMEOUT_MS,
   );
