@@ -11,7 +11,7 @@ JEST := node --experimental-vm-modules $(ROOT)/node_modules/jest/bin/jest.js
 RUN_DIR := $(ROOT)/.run
 
 .DEFAULT_GOAL := help
-.PHONY: help deps bootstrap up down status test lint typecheck format proto proto-check proto-image eval-drift helm-check promtool-check test-unit test-integration \
+.PHONY: help deps bootstrap up down status test lint typecheck format proto proto-check proto-image eval-drift helm-check promtool-check verify-dashboards test-unit test-integration \
         kafka-up kafka-down kafka-logs topics bench bench-ref bench-ingest bench-assimilation clean
 
 help: ## List the targets
@@ -67,6 +67,9 @@ helm-check: ## helm lint + template of helm/twinstate for the defaults and every
 
 promtool-check: ## promtool: alert rules, their unit tests, Prometheus configs, every dashboard query parses
 	scripts/promtool/check.sh
+
+verify-dashboards: deps ## Live check: every Grafana panel query returns data from a real Prometheus scraping a demo cluster
+	node test/e2e/verify-dashboards.ts
 
 kafka-up: ## Start the local single-node KRaft broker on 127.0.0.1:9092
 	scripts/kafka/start.sh
