@@ -1,6 +1,12 @@
 import { create, fromBinary, type MessageShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { credentials, makeGenericClientConstructor, type ServiceError } from "@grpc/grpc-js";
+import {
+  credentials,
+  InterceptingCall,
+  type Interceptor,
+  makeGenericClientConstructor,
+  type ServiceError,
+} from "@grpc/grpc-js";
 import { describe, expect, test } from "@jest/globals";
 import {
   DeadLetterReason,
@@ -10,8 +16,8 @@ import {
   type SensorReading,
   SensorReadingSchema,
 } from "@twinstate/proto";
-import { createServiceDefinition } from "../src/service/runtime-grpc.ts";
-import { freshTopics, readOutputs, startService, stopService, testKafka } from "./ingest-harness.ts";
+import { createServiceDefinition } from "@twinstate/runtime";
+import { freshTopics, readOutputs, startService, stopService, TEST_TOKENS, testKafka } from "./ingest-harness.ts";
 import { mixedStream } from "./mixed-stream.ts";
 
 type PublishResponse = MessageShape<typeof PublishResponseSchema>;
@@ -26,11 +32,21 @@ interface IngestClient {
   close(): void;
 }
 
+/** Sends the test services' admin bearer token with every call (the service runs in tokens mode). */
+const bearer: Interceptor = (options, next) =>
+  new InterceptingCall(next(options), {
+    start: (metadata, listener, start) => {
+      metadata.set("authorization", `Bearer ${TEST_TOKENS.admin}`);
+      start(metadata, listener);
+    },
+  });
+
 function client(port: number): IngestClient {
   const Client = makeGenericClientConstructor(createServiceDefinition(IngestService), "IngestService");
   // a local subchannel pool gives each client its own connection, so peers (host:port) differ between clients
   return new Client(`127.0.0.1:${port}`, credentials.createInsecure(), {
     "grpc.use_local_subchannel_pool": 1,
+    interceptors: [bearer],
   }) as unknown as IngestClient;
 }
 

@@ -6,8 +6,11 @@
  * crash behaviour), and kill -9 needs a process to kill.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fromBinary } from "@bufbuild/protobuf";
 import {
@@ -100,6 +103,36 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Bearer tokens of the test services (tokens mode, the default): an admin of every tenant, a writer and a
+ * reader of tenant "acme" only.
+ */
+export const TEST_TOKENS = {
+  admin: "ingest-test-admin-token",
+  acmeWriter: "ingest-test-acme-writer-token",
+  acmeReader: "ingest-test-acme-reader-token",
+} as const;
+
+let tokensFile: string | undefined;
+
+/** The token file of {@link TEST_TOKENS} (SHA-256 hashes, like a real deployment's), written once per test file. */
+export function testTokensFile(): string {
+  if (tokensFile === undefined) {
+    const sha = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
+    const file = join(mkdtempSync(join(tmpdir(), "ingest-tokens-")), "tokens.yaml");
+    writeFileSync(
+      file,
+      `tokens:
+  - { name: ingest-test-admin, sha256: ${sha(TEST_TOKENS.admin)}, tenants: ["*"], roles: [admin] }
+  - { name: acme-writer, sha256: ${sha(TEST_TOKENS.acmeWriter)}, tenants: [acme], roles: [write] }
+  - { name: acme-reader, sha256: ${sha(TEST_TOKENS.acmeReader)}, tenants: [acme], roles: [read] }
+`,
+    );
+    tokensFile = file;
+  }
+  return tokensFile;
+}
+
 /** A running service child process. */
 export interface ServiceProcess {
   readonly child: ChildProcess;
@@ -132,6 +165,8 @@ export async function startService(ids: RunIds, extraEnv: Record<string, string>
       INGEST_GRPC_PRODUCER_ID: "test",
       SHUTDOWN_GRACE_MS: "20000",
       KAFKAJS_NO_PARTITIONER_WARNING: "1",
+      GRPC_AUTH_MODE: "tokens",
+      GRPC_AUTH_TOKENS_FILE: testTokensFile(),
       ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
