@@ -33,10 +33,13 @@ export class KalmanFilter extends GaussianFilter {
   readonly kind: "kf" | "ekf" = "kf";
   protected readonly F: Float64Array;
   protected readonly Q: Float64Array;
-  protected readonly FP: Float64Array;
   protected readonly xNext: Float64Array;
-  protected readonly A: Float64Array;
-  protected readonly AP: Float64Array;
+  /**
+   * n×n scratch of the generic (non-generated or fallback) path — F·P, then K·Cᵀ and A·P of the Joseph
+   * form — allocated on first use: filters on the generated kernels never need it.
+   */
+  private genericScratch: { readonly FP: Float64Array; readonly AP: Float64Array; readonly T: Float64Array } | null =
+    null;
   protected cachedDt = Number.NaN;
   private readonly mulNN: ProductKernel;
   private readonly mulNNt: ProductKernel;
@@ -65,10 +68,7 @@ export class KalmanFilter extends GaussianFilter {
     this.checkLinearity();
     this.F = new Float64Array(n * n);
     this.Q = new Float64Array(n * n);
-    this.FP = new Float64Array(n * n);
     this.xNext = new Float64Array(n);
-    this.A = new Float64Array(n * n);
-    this.AP = new Float64Array(n * n);
     this.mulNN = productKernel(n, n, n);
     this.mulNNt = productABtKernel(n, n, n);
     const generated = n <= MAX_GENERATED_STATE;
@@ -82,6 +82,13 @@ export class KalmanFilter extends GaussianFilter {
         ws.gainJoseph = gainJosephKernel(n, ws.m);
       }
     }
+  }
+
+  /** The generic path's n×n scratch matrices, allocated on first use. */
+  private scratch(): { readonly FP: Float64Array; readonly AP: Float64Array; readonly T: Float64Array } {
+    const nn = this.dimX * this.dimX;
+    this.genericScratch ??= { FP: new Float64Array(nn), AP: new Float64Array(nn), T: new Float64Array(nn) };
+    return this.genericScratch;
   }
 
   /** The linear KF refuses nonlinear models (use ExtendedKalmanFilter or UnscentedKalmanFilter). */
@@ -143,8 +150,9 @@ export class KalmanFilter extends GaussianFilter {
     this.predictResult.F = this.F;
     this.predictResult.Q = this.Q;
     if (this.predictKernel !== null) return this.predictKernel(this.F, this.P, this.Q, this.x);
-    this.mulNN(this.F, this.P, this.FP);
-    this.mulNNt(this.FP, this.F, this.P);
+    const FP = this.scratch().FP;
+    this.mulNN(this.F, this.P, FP);
+    this.mulNNt(FP, this.F, this.P);
     const P = this.P;
     const Q = this.Q;
     const nn = n * n;
@@ -201,8 +209,7 @@ export class KalmanFilter extends GaussianFilter {
     // Joseph form P ← A P Aᵀ + K R Kᵀ with A = I − K H, applied without forming A:
     //   A P = P − K (P Hᵀ)ᵀ = P − K Cᵀ;   (A P) Aᵀ = A P − ((A P) Hᵀ) Kᵀ
     const K = ws.K;
-    const AP = this.AP;
-    const T = this.A;
+    const { AP, T } = this.scratch();
     const P = this.P;
     const nn = n * n;
     ws.mulKCt(K, ws.C, T);
