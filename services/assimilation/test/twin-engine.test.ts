@@ -1,6 +1,6 @@
-import { toBinary } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import { describe, expect, test } from "@jest/globals";
-import { EstimateStatus, type StateEstimate, StateEstimateSchema } from "@twinstate/proto";
+import { EstimateStatus, type StateEstimate, StateEstimateSchema, TwinCheckpointSchema } from "@twinstate/proto";
 import { TwinEngine } from "../src/engine/twin-engine.ts";
 import { exampleCatalog, mixedReadings, reading, seeded } from "./reading-fixtures.ts";
 
@@ -209,5 +209,81 @@ describe("TwinEngine out of order", () => {
     const late = outOfOrder.process(reading("fleet/truck-4", "gnss", 1_800_000_000 + 10, [20, -10], "m"));
     expect(late.status).toBe(EstimateStatus.REJECTED);
     expect(late.statusReason).toMatch(/^LATE_READING/);
+  });
+});
+
+describe("TwinEngine restore of bad changelog records", () => {
+  test("a corrupt or unknown record quarantines only its twin, with a typed reason, never NaN; the others restore", () => {
+    const t0 = 1_800_000_000;
+    const readings = [
+      ...Array.from({ length: 5 }, (_, i) => reading("acme/oven-1", "outlet_temp", t0 + i, 300, "K")),
+      ...Array.from({ length: 5 }, (_, i) => reading("acme/oven-2", "outlet_temp", t0 + i, 310, "K")),
+      ...Array.from({ length: 5 }, (_, i) => reading("fleet/truck-4", "gnss", t0 + i, [i, -i], "m")),
+      ...Array.from({ length: 5 }, (_, i) => reading("acme/cell-17", "current", t0 + i, 1, "A")),
+    ];
+    const reference = new TwinEngine(exampleCatalog());
+    readings.forEach((r, i) => {
+      reference.process(r, { partition: 3, offset: BigInt(i) });
+    });
+    const bytes = (key: string) => toBinary(TwinCheckpointSchema, reference.checkpoint(key));
+    const oven2 = reference.checkpoint("acme/oven-2");
+    const records: [string, Uint8Array][] = [
+      ["acme/oven-1", Uint8Array.from([0xff, 0xff, 0xff, 0x07, 0x01])],
+      ["acme/oven-2", toBinary(TwinCheckpointSchema, { ...oven2, state: oven2.state.subarray(0, 12) })],
+      [
+        "fleet/truck-4",
+        toBinary(
+          TwinCheckpointSchema,
+          create(TwinCheckpointSchema, { ...reference.checkpoint("fleet/truck-4"), twinClassVersion: 9 }),
+        ),
+      ],
+      ["acme/cell-17", bytes("acme/cell-17")],
+    ];
+    const engine = new TwinEngine(exampleCatalog());
+    const outcomes = records.map(([key, value]) => engine.restoreRecord(key, 3, value));
+    expect(outcomes.map((o) => (o.restored ? "restored" : o.twin.reason))).toEqual([
+      "CORRUPT_RECORD",
+      "CORRUPT_STATE",
+      "UNKNOWN_TWIN_CLASS",
+      "restored",
+    ]);
+    expect([...engine.unrestorable()].map((u) => u.key).sort()).toEqual([
+      "acme/oven-1",
+      "acme/oven-2",
+      "fleet/truck-4",
+    ]);
+
+    // The next reading of each bad twin: QUARANTINED, saying why, no numbers to be NaN, sequence continuing
+    // from the record when it named one.
+    const next = [
+      reading("acme/oven-1", "outlet_temp", t0 + 10, 300, "K"),
+      reading("acme/oven-2", "outlet_temp", t0 + 10, 310, "K"),
+      reading("fleet/truck-4", "gnss", t0 + 10, [10, -10], "m"),
+    ].map((r, i) => engine.process(r, { partition: 3, offset: BigInt(100 + i) }));
+    expect(next.map((e) => e.status)).toEqual([
+      EstimateStatus.QUARANTINED,
+      EstimateStatus.QUARANTINED,
+      EstimateStatus.QUARANTINED,
+    ]);
+    expect(next[0]?.statusReason).toMatch(/^RESTORE_FAILED CORRUPT_RECORD: /);
+    expect(next[1]?.statusReason).toMatch(/^RESTORE_FAILED CORRUPT_STATE: /);
+    expect(next[2]?.statusReason).toMatch(/^RESTORE_FAILED UNKNOWN_TWIN_CLASS: .*kinematic-cv v9/);
+    expect(next.map((e) => e.sequence)).toEqual([1n, 6n, 6n]);
+    for (const e of next) expect(hasNonFinite(e)).toBe(false);
+    // No changelog record is written for them (the bad record stays what a restart sees).
+    expect(engine.get("acme/oven-1")).toBeUndefined();
+
+    // The good twin continues bit-identically to the uninterrupted run.
+    const r = reading("acme/cell-17", "current", t0 + 10, 1, "A");
+    expect(Buffer.from(toBinary(StateEstimateSchema, engine.process(r, { partition: 3, offset: 200n })))).toEqual(
+      Buffer.from(toBinary(StateEstimateSchema, reference.process(r, { partition: 3, offset: 200n }))),
+    );
+
+    // A later valid record of the key replaces the quarantine; a tombstone or a revoked partition forgets it.
+    expect(engine.restoreRecord("acme/oven-2", 3, bytes("acme/oven-2")).restored).toBe(true);
+    expect(engine.process(reading("acme/oven-2", "outlet_temp", t0 + 11, 310, "K")).status).toBe(EstimateStatus.OK);
+    expect(engine.drop("acme/oven-1")).toBe(true);
+    expect(engine.retain((twin) => twin.inputPartition !== 3)).toBeGreaterThanOrEqual(1);
+    expect([...engine.unrestorable()]).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { create } from "@bufbuild/protobuf";
+import { create, fromBinary } from "@bufbuild/protobuf";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import {
   chiSquareQuantile,
@@ -27,6 +27,7 @@ import { estimateIntervals } from "./estimate-intervals.ts";
 import { secondsToTimestamp, timestampToSeconds } from "./event-time.ts";
 import { allNumbersFinite, gaussianIntervals, marginalStd, packUpper } from "./gaussian-summary.ts";
 import { canonicalJson, decodeTwinState, encodeTwinState, TWIN_STATE_FORMAT_VERSION } from "./twin-state-codec.ts";
+import type { RestoreOutcome, UnrestorableTwin } from "./unrestorable-twin.ts";
 
 /** Where a reading came from in telemetry.valid.v1 (recorded in checkpoints); -1/-1n offline. */
 export interface InputPosition {
@@ -125,11 +126,14 @@ function measuredValue(reading: ValidatedReading): Float64Array | undefined {
  * - REJECTED: unusable reading (unknown/unbound asset, unknown sensor, unit mismatch, bad quality, time
  *   going backwards or jumping more than maxDt, wrong dimension), the estimate is the previous one;
  * - QUARANTINED: the twin's numbers went bad (the library's guard, or this engine's check that every
- *   published number is finite); it reports its last good state until re-bound (invariant 4).
+ *   published number is finite); it reports its last good state until re-bound (invariant 4); also a twin
+ *   whose changelog record could not be restored ({@link TwinEngine.restoreRecord}), which says why.
  */
 export class TwinEngine {
   readonly catalog: DefinitionCatalog;
   readonly #twins = new Map<string, Twin>();
+  /** Twins whose changelog record could not be restored: quarantined until the record is replaced. */
+  readonly #unrestorable = new Map<string, UnrestorableTwin>();
   /** Shared working filters of flyweight twins, by class version and parameter overrides. */
   readonly #shared = new Map<string, FilterBase>();
   readonly #now: () => number;
@@ -154,13 +158,19 @@ export class TwinEngine {
     return this.#twins.size;
   }
 
-  /** Forgets one twin (a tombstone in the changelog). */
-  drop(key: string): boolean {
-    return this.#twins.delete(key);
+  /** Twins held quarantined because their changelog record could not be restored. */
+  unrestorable(): IterableIterator<UnrestorableTwin> {
+    return this.#unrestorable.values();
   }
 
-  /** Forgets twins (revoked partitions): `keep` false drops the twin. */
-  retain(keep: (twin: Twin) => boolean): number {
+  /** Forgets one twin (a tombstone in the changelog), restorable or not. */
+  drop(key: string): boolean {
+    const unrestorable = this.#unrestorable.delete(key);
+    return this.#twins.delete(key) || unrestorable;
+  }
+
+  /** Forgets twins (revoked partitions), unrestorable ones included: `keep` false drops the twin. */
+  retain(keep: (twin: { readonly inputPartition: number }) => boolean): number {
     let dropped = 0;
     for (const [key, twin] of this.#twins) {
       if (!keep(twin)) {
@@ -168,7 +178,53 @@ export class TwinEngine {
         dropped++;
       }
     }
+    for (const [key, twin] of this.#unrestorable) {
+      if (!keep(twin)) {
+        this.#unrestorable.delete(key);
+        dropped++;
+      }
+    }
     return dropped;
+  }
+
+  /**
+   * Restores one changelog record (key "tenant/asset", TwinCheckpoint bytes, from `partition`) — or, when it
+   * cannot be restored (corrupt bytes, unknown class version, state the library refuses), holds the twin
+   * quarantined with a typed reason instead of throwing, so one bad record never blocks the restore of the
+   * partition's other twins. A later record of the same key replaces either outcome.
+   */
+  restoreRecord(key: string, partition: number, bytes: Uint8Array): RestoreOutcome {
+    let checkpoint: TwinCheckpoint | undefined;
+    try {
+      checkpoint = fromBinary(TwinCheckpointSchema, bytes);
+      if (`${checkpoint.tenant}/${checkpoint.asset}` !== key) {
+        throw new Error(`record names ${checkpoint.tenant}/${checkpoint.asset}, its key is ${key}`);
+      }
+      this.restore(checkpoint);
+      this.#unrestorable.delete(key);
+      return { restored: true, key };
+    } catch (error) {
+      this.#twins.delete(key);
+      const slash = key.indexOf("/");
+      const decoded = checkpoint !== undefined && `${checkpoint.tenant}/${checkpoint.asset}` === key;
+      const twin: UnrestorableTwin = {
+        key,
+        tenant: slash < 0 ? key : key.slice(0, slash),
+        asset: slash < 0 ? "" : key.slice(slash + 1),
+        inputPartition: decoded && checkpoint !== undefined ? checkpoint.inputPartition : partition,
+        reason: !decoded
+          ? "CORRUPT_RECORD"
+          : error instanceof UnknownTwinClassError
+            ? "UNKNOWN_TWIN_CLASS"
+            : "CORRUPT_STATE",
+        message: error instanceof Error ? error.message : String(error),
+        twinClassId: decoded && checkpoint !== undefined ? checkpoint.twinClassId : "",
+        twinClassVersion: decoded && checkpoint !== undefined ? checkpoint.twinClassVersion : 0,
+        sequence: decoded && checkpoint !== undefined ? checkpoint.lastSequence : 0n,
+      };
+      this.#unrestorable.set(key, twin);
+      return { restored: false, twin, error };
+    }
   }
 
   /** Assimilates one valid reading and returns the one estimate it produces (never with NaN or Inf). */
@@ -234,6 +290,8 @@ export class TwinEngine {
     const asset = r?.asset ?? "";
     const key = `${tenant}/${asset}`;
     const eventTime = r?.eventTime;
+    const unrestorable = this.#unrestorable.get(key);
+    if (unrestorable !== undefined) return unrestorableEstimate(unrestorable, reading);
     const resolved = this.catalog.resolve(key);
     if (resolved === undefined || eventTime === undefined) {
       // No twin to speak for: still one estimate per valid reading (exactly-once accounting), rejected.
@@ -591,6 +649,26 @@ export class TwinEngine {
     });
     return estimate;
   }
+}
+
+/**
+ * The estimate of a reading for a twin whose changelog record could not be restored: QUARANTINED, saying
+ * why (`RESTORE_FAILED <reason>: <message>`), with no state numbers at all (nothing to be NaN), and the next
+ * sequence after the record's (so sequences stay gap-free when the record named one).
+ */
+function unrestorableEstimate(twin: UnrestorableTwin, reading: ValidatedReading): StateEstimate {
+  twin.sequence += 1n;
+  return create(StateEstimateSchema, {
+    tenant: twin.tenant,
+    asset: twin.asset,
+    twinClassId: twin.twinClassId,
+    twinClassVersion: twin.twinClassVersion,
+    status: EstimateStatus.QUARANTINED,
+    statusReason: `RESTORE_FAILED ${twin.reason}: the twin's changelog record could not be restored (${twin.message})`,
+    sequence: twin.sequence,
+    ...(reading.reading?.eventTime === undefined ? {} : { eventTime: reading.reading.eventTime }),
+    ...(reading.ingestionTime === undefined ? {} : { ingestionTime: reading.ingestionTime }),
+  });
 }
 
 /** Outcome of one engine step: the status, the update when one ran, and whether the predict went through. */

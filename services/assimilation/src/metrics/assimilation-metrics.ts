@@ -20,6 +20,8 @@ export class AssimilationMetrics {
   readonly watchedUncertainty: Gauge<"asset" | "variable">;
   readonly restoreSeconds: Histogram;
   readonly restoreRecords: Counter;
+  /** Changelog records that could not be restored, by reason (their twins are held quarantined). */
+  readonly restoreFailures: Counter<"reason">;
   readonly consumerLag: Gauge<"partition">;
   readonly transactionAborts: Counter;
   readonly twins: Gauge;
@@ -80,6 +82,12 @@ export class AssimilationMetrics {
     this.restoreRecords = new Counter({
       name: name("restore_records_total"),
       help: "Changelog records read while restoring",
+      registers,
+    });
+    this.restoreFailures = new Counter({
+      name: name("restore_failures_total"),
+      help: "Changelog records that could not be restored (corrupt bytes, unknown class version); each twin is quarantined",
+      labelNames: ["reason"],
       registers,
     });
     this.consumerLag = new Gauge({

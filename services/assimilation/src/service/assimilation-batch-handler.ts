@@ -107,15 +107,37 @@ export class AssimilationBatchHandler implements TransactionalBatchHandler {
         this.#o.engine.drop(key);
         return;
       }
-      this.#o.engine.restore(fromBinary(TwinCheckpointSchema, message.value));
-      restored++;
+      // A record that cannot be restored quarantines its twin (typed reason) instead of failing the restore,
+      // which would otherwise be retried forever and block the partition's other twins.
+      const outcome = this.#o.engine.restoreRecord(key, message.partition, message.value);
+      if (outcome.restored) {
+        restored++;
+        return;
+      }
+      this.#o.metrics.restoreFailures.inc({ reason: outcome.twin.reason });
+      this.#o.logger.error(
+        {
+          err: outcome.error,
+          key,
+          partition: message.partition,
+          offset: message.offset,
+          reason: outcome.twin.reason,
+        },
+        "changelog record not restorable; twin quarantined",
+      );
     });
     const seconds = (performance.now() - begun) / 1000;
     this.#o.metrics.restoreSeconds.observe(seconds);
     this.#o.metrics.restoreRecords.inc(result.messages);
     this.#updateGauges(true);
     this.#o.logger.info(
-      { partitions: [...partitions], records: result.messages, twins: restored, seconds },
+      {
+        partitions: [...partitions],
+        records: result.messages,
+        twins: restored,
+        unrestorable: [...this.#o.engine.unrestorable()].length,
+        seconds,
+      },
       "twins restored",
     );
   }
@@ -155,6 +177,7 @@ export class AssimilationBatchHandler implements TransactionalBatchHandler {
       for (let i = 0; i < n; i++) s.sum[i] = (s.sum[i] ?? 0) + Math.sqrt(Math.max(0, twin.lastP[i * n + i] ?? 0));
       s.count++;
     }
+    for (const _ of this.#o.engine.unrestorable()) quarantined++;
     this.#o.metrics.quarantinedTwins.set(quarantined);
     this.#o.metrics.twins.set(this.#o.engine.size);
     for (const [twinClass, s] of sums) {
