@@ -12,10 +12,18 @@ import {
   type PublishResponse,
   SensorReadingSchema,
 } from "@twinstate/proto";
+import { createServiceDefinition } from "@twinstate/runtime";
 import { contractEnvelope } from "../src/contracts/index.ts";
-import { createServiceDefinition } from "../src/service/runtime-grpc.ts";
 import { UnitRegistry } from "../src/units/index.ts";
-import { CONTRACTS_DIR, freshTopics, readOutputs, startService, stopService, testKafka } from "./ingest-harness.ts";
+import {
+  bearerInterceptor,
+  CONTRACTS_DIR,
+  freshTopics,
+  readOutputs,
+  startService,
+  stopService,
+  testKafka,
+} from "./ingest-harness.ts";
 
 interface Publisher {
   publish(request: unknown, callback: (error: ServiceError | null, response: PublishResponse) => void): void;
@@ -28,7 +36,9 @@ describe("contracts replaced at run time through the compacted contracts topic",
     const ids = await freshTopics(kafka);
     const service = await startService(ids);
     const Client = makeGenericClientConstructor(createServiceDefinition(IngestService), "IngestService");
-    const client = new Client(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure()) as unknown as Publisher;
+    const client = new Client(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure(), {
+      interceptors: [bearerInterceptor()],
+    }) as unknown as Publisher;
     const producer = kafka.producer();
     const units = new UnitRegistry();
     let sent = 0;

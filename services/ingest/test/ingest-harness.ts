@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fromBinary } from "@bufbuild/protobuf";
+import { InterceptingCall, type Interceptor } from "@grpc/grpc-js";
 import {
   type DeadLetterRecord,
   DeadLetterRecordSchema,
@@ -131,6 +132,17 @@ export function testTokensFile(): string {
     tokensFile = file;
   }
   return tokensFile;
+}
+
+/** A client interceptor that sends `authorization: Bearer <token>` with every call (default: the admin token). */
+export function bearerInterceptor(token: string = TEST_TOKENS.admin): Interceptor {
+  return (options, next) =>
+    new InterceptingCall(next(options), {
+      start: (metadata, listener, start) => {
+        metadata.set("authorization", `Bearer ${token}`);
+        start(metadata, listener);
+      },
+    });
 }
 
 /** A running service child process. */
