@@ -300,7 +300,7 @@ export function pfCv4(o: CaseOptions): CaseResult {
   };
 }
 
-/** The damped pendulum declared by expressions (docs/ESTIMATION-expressions.md, worked example). */
+/** The damped pendulum declared by expressions (docs/ESTIMATION.md, worked example). */
 export const PENDULUM_DECLARATION = {
   name: "pendulum_expr",
   state: [

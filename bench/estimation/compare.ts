@@ -1,5 +1,5 @@
 /**
- * Runs the plain-C reference (/work/shared/bench-ref) and our benchmarks in the same session and prints,
+ * Runs the plain-C reference (../shared/bench-ref beside the repository) and our benchmarks in the same session and prints,
  * per case, our ns/update, C's, and ratio = ours / C.
  *
  *   node bench/estimation/compare.ts [--rounds R] [--reps N] [--quick] [--ref-dir DIR]
@@ -26,7 +26,8 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "2" },
     reps: { type: "string", default: "5" },
     quick: { type: "boolean", default: false },
-    "ref-dir": { type: "string", default: "/work/shared/bench-ref" },
+    // shared/ lies beside the repository (../shared/bench-ref from the repository root).
+    "ref-dir": { type: "string", default: fileURLToPath(new URL("../../../shared/bench-ref", import.meta.url)) },
   },
 });
 

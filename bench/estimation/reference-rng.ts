@@ -1,6 +1,6 @@
 /**
  * The plain-C reference's generator, bit for bit: xoshiro256+ seeded by splitmix64, 53-bit uniforms and
- * Box–Muller pairs (`rng_seed`, `xo_next`, `u01`, `gauss2` in /work/shared/bench-ref/ref.c).
+ * Box–Muller pairs (`rng_seed`, `xo_next`, `u01`, `gauss2` in ../shared/bench-ref/ref.c).
  *
  * Why: the benchmark must filter exactly the measurements the C reference filters, so that the Gaussian
  * filters' checksums can be compared digit by digit. It runs only outside the timed loops (BigInt is slow).

@@ -1,6 +1,6 @@
 /**
  * Estimation benchmarks: one JSON line per case with the plain-C reference's case names and fields
- * (/work/shared/bench-ref/README.md), then the memory line.
+ * (../shared/bench-ref/README.md), then the memory line.
  *
  *   node bench/estimation/run.ts [--quick] [--reps N] [--scale S] [--case NAME]... [--no-memory]
  *
