@@ -211,7 +211,8 @@ export class TwinEngine {
         key,
         tenant: slash < 0 ? key : key.slice(0, slash),
         asset: slash < 0 ? "" : key.slice(slash + 1),
-        inputPartition: decoded && checkpoint !== undefined ? checkpoint.inputPartition : partition,
+        // the changelog partition is the input partition (same key, same partition count)
+        inputPartition: partition,
         reason: !decoded
           ? "CORRUPT_RECORD"
           : error instanceof UnknownTwinClassError
