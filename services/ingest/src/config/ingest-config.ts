@@ -1,16 +1,13 @@
 import { hostname } from "node:os";
-import { baseConfigSchema, type EnvBinding, loadConfig } from "@twinstate/runtime";
+import { baseConfigSchema, type EnvBinding, loadConfig, Topics } from "@twinstate/runtime";
 import { z } from "zod";
 
-/**
- * Default topic names: the runtime's `Topics` declaration (services/lib/runtime/src/kafka/topics.ts), which its
- * package index does not export yet; keep in step with it.
- */
+/** Default topic names: the runtime's `Topics` declaration. */
 const DEFAULT_TOPICS = {
-  raw: "telemetry.raw.v1",
-  valid: "telemetry.valid.v1",
-  dlq: "telemetry.dlq.v1",
-  contracts: "ingest.contracts.v1",
+  raw: Topics.telemetryRaw,
+  valid: Topics.telemetryValid,
+  dlq: Topics.telemetryDlq,
+  contracts: Topics.ingestContracts,
 } as const;
 
 const positiveInt = z.number().int("must be an integer").positive("must be > 0");
@@ -48,6 +45,11 @@ export const ingestSectionSchema = z
     maxMessagesPerTransaction: positiveInt.default(2000),
     /** Consumer group session timeout: how soon a crashed instance's partitions move to another (broker min 6000). */
     sessionTimeoutMs: positiveInt.default(30_000),
+    /**
+     * Raw partitions validated at the same time, each with its own transactional producer, so one partition's
+     * commit round trips overlap another's validation (the processor's `partitionsConsumedConcurrently`).
+     */
+    partitionsConsumedConcurrently: positiveInt.default(3),
     /** Rate-limit buckets (tenant/asset/sensor) kept per sensor type. */
     maxRateKeys: positiveInt.default(100_000),
     /** Most readings in one Publish call or one PublishStream message. */
@@ -81,6 +83,7 @@ export const ingestEnvBindings: Readonly<Record<string, EnvBinding>> = {
   INGEST_MAX_MESSAGE_BYTES: { path: "ingest.maxMessageBytes", type: "number" },
   INGEST_MAX_MESSAGES_PER_TRANSACTION: { path: "ingest.maxMessagesPerTransaction", type: "number" },
   INGEST_SESSION_TIMEOUT_MS: { path: "ingest.sessionTimeoutMs", type: "number" },
+  INGEST_PARTITIONS_CONSUMED_CONCURRENTLY: { path: "ingest.partitionsConsumedConcurrently", type: "number" },
   INGEST_MAX_RATE_KEYS: { path: "ingest.maxRateKeys", type: "number" },
   INGEST_MAX_BATCH_READINGS: { path: "ingest.maxBatchReadings", type: "number" },
   INGEST_MAX_IN_FLIGHT_BATCHES: { path: "ingest.maxInFlightBatches", type: "number" },

@@ -7,11 +7,17 @@ import {
   SensorReadingSchema,
   SourcePositionSchema,
 } from "@twinstate/proto";
-import { InvalidArgumentError, type Logger, type OutputRecord, UnavailableError } from "@twinstate/runtime";
+import {
+  type CallContext,
+  InvalidArgumentError,
+  type Logger,
+  type OutputRecord,
+  type ServiceImplementation,
+  UnavailableError,
+} from "@twinstate/runtime";
 import type { IngestMetrics } from "../metrics/ingest-metrics.ts";
 import { type ReadingValidator, StateJournal } from "../validation/index.ts";
 import { type OutcomeTopics, outcomeRecord } from "./outcome-record.ts";
-import type { CallContext, ServiceImplementation } from "./runtime-grpc.ts";
 import type { TransactionalPublisher } from "./transactional-publisher.ts";
 
 /** Options of {@link createIngestGrpcService}. */

@@ -1,12 +1,8 @@
 /**
- * The gRPC part of @twinstate/runtime, re-exported for the ingest service.
+ * The gRPC part of @twinstate/runtime, re-exported from the package entry point (no deep import any more).
  *
- * Why this file: the runtime package index does not (yet) re-export its `src/grpc` folder; this is the one
- * place ingest reaches into it, so switching to `@twinstate/runtime` is a one-line change once it does.
+ * Why this file still exists: the ingest integration tests (test/grpc.int.test.ts, test/contracts-topic.int.test.ts)
+ * import `createServiceDefinition` from here; once they import it from `@twinstate/runtime`, delete this file.
+ * The service's own code imports `@twinstate/runtime` directly.
  */
-export {
-  type CallContext,
-  createServiceDefinition,
-  GrpcServer,
-  type ServiceImplementation,
-} from "../../../lib/runtime/src/grpc/index.ts";
+export { type CallContext, createServiceDefinition, GrpcServer, type ServiceImplementation } from "@twinstate/runtime";
