@@ -33,29 +33,38 @@ describe("changelog restore with bad records", () => {
     // class version no worker knows.
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    await producer.send({
-      topic: topics.state,
-      acks: -1,
-      messages: [
-        { key: "acme/oven-1", value: Buffer.from([0xff, 0xff, 0xff, 0x07, 0x01]) },
-        {
-          key: "fleet/truck-4",
-          value: Buffer.from(
-            toBinary(
-              TwinCheckpointSchema,
-              create(TwinCheckpointSchema, {
-                tenant: "fleet",
-                asset: "truck-4",
-                twinClassId: "kinematic-cv",
-                twinClassVersion: 9,
-                formatVersion: 2,
-                lastSequence: 41n,
-              }),
+    // A topic this fresh may not be in every broker's metadata yet ("does not host this topic-partition"):
+    // retry the send until it is.
+    const send = () =>
+      producer.send({
+        topic: topics.state,
+        acks: -1,
+        messages: [
+          { key: "acme/oven-1", value: Buffer.from([0xff, 0xff, 0xff, 0x07, 0x01]) },
+          {
+            key: "fleet/truck-4",
+            value: Buffer.from(
+              toBinary(
+                TwinCheckpointSchema,
+                create(TwinCheckpointSchema, {
+                  tenant: "fleet",
+                  asset: "truck-4",
+                  twinClassId: "kinematic-cv",
+                  twinClassVersion: 9,
+                  formatVersion: 2,
+                  lastSequence: 41n,
+                }),
+              ),
             ),
-          ),
-        },
-      ],
-    });
+          },
+        ],
+      });
+    await waitFor("bad records written", () =>
+      send().then(
+        () => true,
+        () => false,
+      ),
+    );
     await producer.disconnect();
     const t0 = 1_800_000_000;
     const readings = [
