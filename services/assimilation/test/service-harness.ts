@@ -54,7 +54,7 @@ export async function createTestTopics(admin: Admin, name: string, partitions: n
     groupId: `${prefix}-group`,
     prefix,
   };
-  await admin.createTopics({
+  const created = admin.createTopics({
     waitForLeaders: true,
     topics: [
       { topic: t.valid, numPartitions: partitions, replicationFactor: 1 },
@@ -72,6 +72,18 @@ export async function createTestTopics(admin: Admin, name: string, partitions: n
         configEntries: [{ name: "cleanup.policy", value: "compact" }],
       },
     ],
+  });
+  // On a broker that has just started, waiting for leaders can fail with UNKNOWN_TOPIC_OR_PARTITION although
+  // the topics were created: then wait until their metadata shows a leader for every partition.
+  await created.catch((error: { type?: string; cause?: { type?: string }; originalError?: { type?: string } }) => {
+    const type = error.type ?? error.cause?.type ?? error.originalError?.type;
+    if (type !== "UNKNOWN_TOPIC_OR_PARTITION") throw error;
+  });
+  await waitFor("test topics have leaders", async () => {
+    const metadata = await admin
+      .fetchTopicMetadata({ topics: [t.valid, t.estimates, t.state, t.definitions] })
+      .catch(() => undefined);
+    return metadata?.topics.every((topic) => topic.partitions.every((p) => p.leader >= 0)) ?? false;
   });
   return t;
 }
