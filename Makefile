@@ -12,7 +12,7 @@ RUN_DIR := $(ROOT)/.run
 
 .DEFAULT_GOAL := help
 .PHONY: help deps bootstrap up down status test lint typecheck format proto proto-check proto-image eval-drift helm-check promtool-check verify-dashboards test-unit test-integration \
-        kafka-up kafka-down kafka-logs topics bench bench-ref bench-ingest bench-assimilation clean
+        kafka-up kafka-down kafka-logs topics bench bench-ref bench-ingest bench-kafka bench-assimilation clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -92,6 +92,9 @@ bench-ref: deps ## Build and run the plain-C reference kernels and print our/C r
 bench-ingest: deps ## Ingest throughput vs a bare kafkajs pass-through and Kafka's own perf tools
 	node bench/ingest/validator-throughput.ts
 	node bench/ingest/service-throughput.ts
+
+bench-kafka: deps ## The exactly-once TransactionalBatchProcessor vs a bare kafkajs pass-through
+	node bench/kafka/processor-throughput.ts
 
 bench-assimilation: deps ## Assimilation: engine, service with transactions vs kafkajs pass-through, latency, restore, bytes per twin
 	node bench/assimilation/run.ts

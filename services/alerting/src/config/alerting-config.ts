@@ -42,7 +42,7 @@ export const alertingSectionSchema = z
     routesGroupId: z.string().min(1).default("twinstate-alerting-routes"),
     transactionalIdPrefix: z.string().min(1).default("twinstate-alerting"),
     instanceId: z.string().min(1).default(`${hostname()}-${process.pid}`),
-    maxMessagesPerTransaction: positiveInt.default(500),
+    maxMessagesPerTransaction: positiveInt.default(5000),
     sessionTimeoutMs: positiveInt.default(30000),
     heartbeatIntervalMs: positiveInt.default(3000),
     alertmanager: z

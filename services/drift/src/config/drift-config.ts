@@ -30,7 +30,7 @@ export const driftSectionSchema = z
     /** Identity of this worker (consumer groups of the topics every worker reads whole). */
     instanceId: z.string().min(1).default(`${hostname()}-${process.pid}`),
     /** Estimates per Kafka transaction. */
-    maxMessagesPerTransaction: positiveInt.default(500),
+    maxMessagesPerTransaction: positiveInt.default(5000),
     sessionTimeoutMs: positiveInt.default(30000),
     heartbeatIntervalMs: positiveInt.default(3000),
     /** Drift events the in-memory `ListDriftEvents` index holds (oldest dropped first). */

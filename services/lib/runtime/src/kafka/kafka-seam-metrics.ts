@@ -76,6 +76,15 @@ export class KafkaSeamMetrics {
     });
   }
 
+  /**
+   * Creates a consumer group's transaction series at zero. Why: a counter series exists only after its first
+   * increment, so without this "aborted" has no series until something aborts, and a dashboard panel or an
+   * alert rule over it would see no data instead of 0.
+   */
+  registerGroup(group: string): void {
+    for (const outcome of ["committed", "aborted"]) this.transactions.inc({ group, outcome }, 0);
+  }
+
   /** The seam metrics registered in `registry` (created on first use). */
   static for(registry: Registry): KafkaSeamMetrics {
     let metrics = byRegistry.get(registry);

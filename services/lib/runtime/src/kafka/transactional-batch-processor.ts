@@ -217,6 +217,7 @@ export class TransactionalBatchProcessor {
     this.#recordBytes = options.maxRecordBytes ?? 1_048_000;
     this.#heartbeatEveryMs = Math.min(1000, options.heartbeatIntervalMs ?? 1000);
     this.#metrics = options.metrics === undefined ? undefined : KafkaSeamMetrics.for(options.metrics);
+    this.#metrics?.registerGroup(options.groupId);
     this.#admin = options.kafka.admin();
     this.#consumer = options.kafka.consumer({
       groupId: options.groupId,
