@@ -11,6 +11,7 @@ import {
   ExpressionTransitionModel,
   ExtendedKalmanFilter,
   type FilterBase,
+  FirstOrderThermal,
   InvalidFilterConfigError,
   JulierSigmaPoints,
   KalmanFilter,
@@ -28,9 +29,6 @@ import {
   type TransitionModel,
   UnscentedKalmanFilter,
 } from "@twinstate/estimation";
-// FirstOrderThermal is the one built-in model the package entry (`models/builtin/index.ts`) does not export yet;
-// it stays a deep import until the estimation library adds it there.
-import { FirstOrderThermal } from "../../../lib/estimation/src/models/builtin/first-order-thermal.ts";
 import { DefinitionError } from "./definition-error.ts";
 import type { SensorDeclaration, TwinDefinitionDocument } from "./twin-definition-schema.ts";
 

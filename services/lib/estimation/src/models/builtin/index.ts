@@ -20,6 +20,7 @@ export { DampedOscillator, type DampedOscillatorParameters } from "./damped-osci
 export { DampedPendulum, type DampedPendulumOptions, type DampedPendulumParameters } from "./damped-pendulum.ts";
 export { DirectMeasurement, type DirectMeasurementOptions } from "./direct-measurement.ts";
 export { DiscreteStepCache } from "./discrete-step-cache.ts";
+export { FirstOrderThermal, type FirstOrderThermalParameters } from "./first-order-thermal.ts";
 export { LinearDegradation, type LinearDegradationParameters } from "./linear-degradation.ts";
 export { LinearMeasurement, type LinearMeasurementOptions } from "./linear-measurement.ts";
 export { ModelParameterError, type ModelParameterProblem } from "./model-parameter-error.ts";
