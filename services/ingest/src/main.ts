@@ -23,6 +23,7 @@ import { ContractRegistry, loadContractDirectory } from "./contracts/index.ts";
 import { IngestMetrics } from "./metrics/ingest-metrics.ts";
 import { ContractTopicWatcher } from "./service/contract-topic-watcher.ts";
 import { createIngestGrpcService } from "./service/ingest-grpc-service.ts";
+import { createOversizedOutputReplacer } from "./service/oversized-output-replacer.ts";
 import { RawBatchHandler } from "./service/raw-batch-handler.ts";
 import { TransactionalPublisher } from "./service/transactional-publisher.ts";
 import { UnitRegistry } from "./units/index.ts";
@@ -102,6 +103,8 @@ const processor = TransactionalBatchProcessor.fromConfig({
   maxMessagesPerTransaction: ingest.maxMessagesPerTransaction,
   partitionsConsumedConcurrently: ingest.partitionsConsumedConcurrently,
   sessionTimeoutMs: ingest.sessionTimeoutMs,
+  // Last line of defence of conservation: an output over the broker limit becomes a truncated TOO_LARGE dead letter.
+  onRecordTooLarge: createOversizedOutputReplacer({ dlq: outcomeTopics.dlq, metrics, logger, clock }),
   metrics: registry,
   onFatal: fatal,
 });

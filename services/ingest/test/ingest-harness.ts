@@ -47,8 +47,15 @@ export interface RunIds {
   readonly txPrefix: string;
 }
 
-/** Creates fresh raw, valid, dlq (and contracts) topics with `partitions` partitions. */
-export async function freshTopics(kafka: Kafka, partitions = 6): Promise<RunIds> {
+/**
+ * Creates fresh raw, valid, dlq (and contracts) topics with `partitions` partitions; `rawConfig` adds topic configs
+ * to the raw topic (e.g. a larger `max.message.bytes`).
+ */
+export async function freshTopics(
+  kafka: Kafka,
+  partitions = 6,
+  rawConfig: readonly { name: string; value: string }[] = [],
+): Promise<RunIds> {
   const id = randomUUID().slice(0, 8);
   const ids: RunIds = {
     raw: `test.ingest.${id}.raw`,
@@ -64,7 +71,7 @@ export async function freshTopics(kafka: Kafka, partitions = 6): Promise<RunIds>
     await admin.createTopics({
       waitForLeaders: false,
       topics: [
-        { topic: ids.raw, numPartitions: partitions, replicationFactor: 1 },
+        { topic: ids.raw, numPartitions: partitions, replicationFactor: 1, configEntries: [...rawConfig] },
         { topic: ids.valid, numPartitions: partitions, replicationFactor: 1 },
         { topic: ids.dlq, numPartitions: partitions, replicationFactor: 1 },
         {

@@ -21,6 +21,7 @@ export class IngestMetrics {
   readonly #latency: Histogram<"path">;
   readonly #batchSize: Histogram<"path">;
   readonly #contractUpdates: Counter<"outcome">;
+  readonly #oversizedReplaced: Counter<"topic">;
   readonly #tenants: BoundedLabelValues;
   readonly #contracts: BoundedLabelValues;
   /** Per tenant label: [valid, total] since start, for the pass-rate gauge. */
@@ -77,6 +78,12 @@ export class IngestMetrics {
       labelNames: ["outcome"],
       registers,
     });
+    this.#oversizedReplaced = new Counter({
+      name: "twinstate_ingest_oversized_outputs_replaced_total",
+      help: "Output records over the broker record limit replaced by a truncated TOO_LARGE dead letter, by topic",
+      labelNames: ["topic"],
+      registers,
+    });
   }
 
   /** Counts one validation outcome. */
@@ -108,6 +115,11 @@ export class IngestMetrics {
   /** Counts a contract record read from the contracts topic. */
   contractUpdate(outcome: "added" | "replaced" | "stale" | "removed" | "invalid"): void {
     this.#contractUpdates.inc({ outcome });
+  }
+
+  /** Counts an oversized output record (on `topic`) replaced by a truncated TOO_LARGE dead letter. */
+  oversizedOutputReplaced(topic: string): void {
+    this.#oversizedReplaced.inc({ topic });
   }
 
   #collectPassRate(): void {
