@@ -32,7 +32,7 @@ export const assimilationSectionSchema = z
     /** Identity of this worker (consumer groups of the topics every worker reads whole). */
     instanceId: z.string().min(1).default(`${hostname()}-${process.pid}`),
     /** Readings per Kafka transaction. */
-    maxMessagesPerTransaction: positiveInt.default(500),
+    maxMessagesPerTransaction: positiveInt.default(5000),
     sessionTimeoutMs: positiveInt.default(30000),
     heartbeatIntervalMs: positiveInt.default(3000),
     /** Assets ("tenant/asset") that get per-asset uncertainty series; all others are aggregated only. */
