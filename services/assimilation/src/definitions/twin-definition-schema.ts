@@ -99,7 +99,12 @@ export const filterSchema = z.strictObject({
     .optional(),
 });
 
-const gateSchema = z.strictObject({ probability });
+/**
+ * A sensor's NIS gate: readings with nis > χ²⁻¹(probability; m) are gated (not assimilated). After
+ * `reacquireAfter` consecutive gated readings of the twin the next gated one re-acquires the twin (its
+ * covariance is inflated until that reading passes, see TwinEngine); 0 disables re-acquisition.
+ */
+const gateSchema = z.strictObject({ probability, reacquireAfter: z.number().int().min(0).default(10) });
 
 const directSensorSchema = z.strictObject({
   model: z.literal("direct"),

@@ -26,7 +26,13 @@ import type { AssetBindingDocument } from "../definitions/twin-definition-schema
 import { estimateIntervals } from "./estimate-intervals.ts";
 import { secondsToTimestamp, timestampToSeconds } from "./event-time.ts";
 import { allNumbersFinite, gaussianIntervals, marginalStd, packUpper } from "./gaussian-summary.ts";
-import { canonicalJson, decodeTwinState, encodeTwinState, TWIN_STATE_FORMAT_VERSION } from "./twin-state-codec.ts";
+import {
+  canonicalJson,
+  decodeTwinState,
+  encodeTwinState,
+  READABLE_TWIN_STATE_FORMAT_VERSIONS,
+  TWIN_STATE_FORMAT_VERSION,
+} from "./twin-state-codec.ts";
 import type { RestoreOutcome, UnrestorableTwin } from "./unrestorable-twin.ts";
 
 /** Where a reading came from in telemetry.valid.v1 (recorded in checkpoints); -1/-1n offline. */
@@ -52,8 +58,8 @@ export interface Twin {
   filter: FilterBase;
   /** The flyweight twin's state at rest; undefined for twins with their own filter. */
   snapshot: FilterSnapshot | undefined;
-  /** Out-of-order tolerance (the class's `lagWindow`), wrapping the twin's own `filter`. */
-  readonly window: LagWindowFilter | undefined;
+  /** Out-of-order tolerance (the class's `lagWindow`), wrapping the twin's own `filter` (new after a re-acquisition). */
+  window: LagWindowFilter | undefined;
   /** Last published (good) mean and covariance: what a quarantined twin reports. */
   lastX: Float64Array;
   lastP: Float64Array;
@@ -61,12 +67,28 @@ export interface Twin {
   inputPartition: number;
   lastInputOffset: bigint;
   lastEventTime: Timestamp | undefined;
+  /**
+   * Consecutive gated readings of this twin (any sensor; an accepted update or a re-acquisition resets it):
+   * per twin, because a twin one of whose sensors still passes the gate has not lost track. In the checkpoint.
+   */
+  gatedRun: number;
 }
+
+/** Prefix of the status reason of an OK estimate whose reading re-acquired a twin that had lost track. */
+export const REACQUIRED_REASON = "REACQUIRED";
+
+/** Largest covariance inflation factor tried by a re-acquisition: P + 4^k·P0, k = 0…REACQUIRE_STEPS−1. */
+const REACQUIRE_STEPS = 24;
 
 /** Options of {@link TwinEngine}. */
 export interface TwinEngineOptions {
   /** Wall clock for TwinCheckpoint.checkpointed_at (ms); the only non-deterministic field, never in estimates. */
   readonly now?: () => number;
+  /**
+   * Called once per re-acquisition with the twin's class id, for the
+   * `twinstate_assimilation_reacquisitions_total{twin_class}` counter the service registers.
+   */
+  readonly onReacquisition?: (twinClassId: string) => void;
 }
 
 /** A twin could not be restored or queried because its class version is unknown to this worker. */
@@ -137,10 +159,14 @@ export class TwinEngine {
   /** Shared working filters of flyweight twins, by class version and parameter overrides. */
   readonly #shared = new Map<string, FilterBase>();
   readonly #now: () => number;
+  readonly #onReacquisition: ((twinClassId: string) => void) | undefined;
+  /** Re-acquisitions so far, by twin class id (what `onReacquisition` was told). */
+  readonly reacquisitions = new Map<string, number>();
 
   constructor(catalog: DefinitionCatalog, options: TwinEngineOptions = {}) {
     this.catalog = catalog;
     this.#now = options.now ?? Date.now;
+    this.#onReacquisition = options.onReacquisition;
   }
 
   /** The twin of "tenant/asset", or undefined. */
@@ -366,13 +392,67 @@ export class TwinEngine {
 
     const result = step(twin, t, sensor, z, undefined);
     const status = result.status;
-    if (status.kind === "accepted")
+    if (status.kind === "accepted") {
+      twin.gatedRun = 0;
       return this.#publish(twin, reading, position, EstimateStatus.OK, "", result.update ?? undefined);
+    }
     if (status.kind === "gated") {
+      const after = twin.twinClass.document.sensors[sensor]?.gate?.reacquireAfter ?? 0;
+      if (after > 0 && twin.gatedRun >= after && twin.filter.t === t) {
+        const nis = result.update?.nis ?? Number.NaN;
+        const reacquired = this.#reacquire(twin, resolved.binding, sensor, z, t);
+        if (reacquired !== undefined) {
+          const why =
+            `${REACQUIRED_REASON}: re-acquired after ${twin.gatedRun} consecutive gated readings ` +
+            `(nis ${nis} > ${status.threshold}); covariance inflated to P + ${reacquired.scale}·P0`;
+          twin.gatedRun = 0;
+          this.reacquisitions.set(twin.twinClass.id, (this.reacquisitions.get(twin.twinClass.id) ?? 0) + 1);
+          this.#onReacquisition?.(twin.twinClass.id);
+          return this.#publish(twin, reading, position, EstimateStatus.OK, why, reacquired.update);
+        }
+      }
+      twin.gatedRun += 1;
       const reason = `NIS_GATE: nis ${result.update?.nis} > ${status.threshold}`;
       return this.#publish(twin, reading, position, EstimateStatus.GATED, reason, result.update ?? undefined);
     }
     return this.#refused(twin, reading, position, status, result.predicted);
+  }
+
+  /**
+   * Re-acquires a twin that has lost track: from the predicted state (x, P) at t, resets the filter (the
+   * library's public `reset`) to (x, P + s·P0) with P0 the binding's initial covariance and s = 1, 4, 16, …
+   * until the reading (sensor, z) passes the gate, nis = yᵀS⁻¹y ≤ χ²⁻¹(p; m) with S = H(P + s·P0)Hᵀ + R,
+   * and is assimilated. Deterministic (a fixed sequence of factors), so replays and restores agree.
+   * A lag-window twin gets a fresh window around the re-acquired filter (older readings cannot re-filter
+   * across the discontinuity). Returns undefined, with the state exactly as before, when no factor works.
+   */
+  #reacquire(
+    twin: Twin,
+    binding: AssetBindingDocument,
+    sensor: string,
+    z: Float64Array,
+    t: number,
+  ): { readonly update: UpdateResult; readonly scale: number } | undefined {
+    const filter = twin.filter;
+    const before = filter.captureState();
+    const x = filter.mean();
+    const P = filter.covariance();
+    const P0 = twin.twinClass.createFilter(t, bindingOverrides(binding), `binding ${twin.key}`).covariance();
+    const inflated = new Float64Array(P.length);
+    let scale = 1;
+    for (let k = 0; k < REACQUIRE_STEPS; k++, scale *= 4) {
+      for (let i = 0; i < P.length; i++) inflated[i] = (P[i] as number) + scale * (P0[i] as number);
+      filter.reset(x, inflated, t);
+      const r = filter.update(sensor, z);
+      if (r.status.kind === "accepted") {
+        const lag = twin.twinClass.document.lagWindow;
+        if (twin.window !== undefined && lag !== undefined) twin.window = new LagWindowFilter(filter, lag.seconds);
+        return { update: r, scale };
+      }
+      if (r.status.kind !== "gated") break;
+    }
+    filter.restoreState(before);
+    return undefined;
   }
 
   /**
@@ -411,6 +491,7 @@ export class TwinEngine {
       parameters: twin.parameters,
       bindingFingerprint: twin.bindingFingerprint,
       last: quarantined ? { x: twin.lastX, P: twin.lastP } : undefined,
+      gatedRun: twin.gatedRun,
     });
     return create(TwinCheckpointSchema, {
       tenant: twin.tenant,
@@ -446,7 +527,7 @@ export class TwinEngine {
       return JSON.parse(new TextDecoder().decode(bytes.subarray(5, 5 + len))) as Record<string, number>;
     };
     const transition = twinClass.transitionWith(
-      checkpoint.formatVersion === TWIN_STATE_FORMAT_VERSION ? parametersOf(checkpoint.state) : {},
+      READABLE_TWIN_STATE_FORMAT_VERSIONS.has(checkpoint.formatVersion) ? parametersOf(checkpoint.state) : {},
       source,
     );
     const snapshot = decodeTwinState(checkpoint.state, checkpoint.formatVersion, {
@@ -481,6 +562,7 @@ export class TwinEngine {
       inputPartition: checkpoint.inputPartition,
       lastInputOffset: checkpoint.lastInputOffset,
       lastEventTime: checkpoint.lastEventTime,
+      gatedRun: snapshot.gatedRun,
     };
     this.#twins.set(key, twin);
     return twin;
@@ -540,6 +622,7 @@ export class TwinEngine {
       inputPartition: previous?.inputPartition ?? -1,
       lastInputOffset: previous?.lastInputOffset ?? -1n,
       lastEventTime: previous?.lastEventTime,
+      gatedRun: 0,
     };
   }
 

@@ -7,10 +7,14 @@ import {
 } from "@twinstate/estimation";
 
 /**
- * Layout version of {@link encodeTwinState}; TwinCheckpoint.format_version carries it. Version 1 (the
+ * Layout version of {@link encodeTwinState}; TwinCheckpoint.format_version carries it. Version 3 adds the
+ * consecutive-gated counter; version 2 (without it) is still read, with the counter 0. Version 1 (the
  * engine's own Gaussian-only layout before the library had a serializer) is no longer read.
  */
-export const TWIN_STATE_FORMAT_VERSION = 2;
+export const TWIN_STATE_FORMAT_VERSION = 3;
+
+/** Layout versions {@link decodeTwinState} reads (all share the leading parameter-overrides field). */
+export const READABLE_TWIN_STATE_FORMAT_VERSIONS: ReadonlySet<number> = new Set([2, 3]);
 
 /** A twin's state as the changelog stores it: the library's serialized filter plus the engine's bookkeeping. */
 export interface TwinStateRecord {
@@ -22,6 +26,8 @@ export interface TwinStateRecord {
   readonly bindingFingerprint: string;
   /** Last good mean and covariance, kept only while quarantined (a quarantined filter refuses to give them). */
   readonly last: { readonly x: Float64Array; readonly P: Float64Array } | undefined;
+  /** Consecutive gated readings of the twin so far (re-acquisition counter; 0 from version-2 records). */
+  readonly gatedRun: number;
 }
 
 /** A twin's state bytes are not in a layout this code reads (unknown version, truncated). */
@@ -36,7 +42,7 @@ export class TwinStateFormatError extends Error {
 /**
  * Encodes a twin's state exactly. Layout (little-endian): u8 version, u32 length + UTF-8 canonical JSON of
  * the parameter overrides, u32 length + UTF-8 binding fingerprint, u8 has-last, [u16 n, f64[n] x,
- * f64[n·n] P], then the estimation library's `serializeFilter` bytes (raw float64s: a bit-exact round
+ * f64[n·n] P], u32 consecutive gated readings (version 3), then the estimation library's `serializeFilter` bytes (raw float64s: a bit-exact round
  * trip, so a restored twin continues bit-identically — invariant 3).
  */
 export function encodeTwinState(record: TwinStateRecord): Uint8Array {
@@ -46,7 +52,7 @@ export function encodeTwinState(record: TwinStateRecord): Uint8Array {
   const filter = serializeFilter(record.filter);
   const n = record.last?.x.length ?? 0;
   const lastBytes = record.last === undefined ? 0 : 2 + 8 * (n + n * n);
-  const bytes = new Uint8Array(1 + 4 + params.length + 4 + fingerprint.length + 1 + lastBytes + filter.length);
+  const bytes = new Uint8Array(1 + 4 + params.length + 4 + fingerprint.length + 1 + lastBytes + 4 + filter.length);
   const view = new DataView(bytes.buffer);
   let o = 0;
   view.setUint8(o++, TWIN_STATE_FORMAT_VERSION);
@@ -69,6 +75,8 @@ export function encodeTwinState(record: TwinStateRecord): Uint8Array {
       o += 8;
     }
   }
+  view.setUint32(o, record.gatedRun, true);
+  o += 4;
   bytes.set(filter, o);
   return bytes;
 }
@@ -78,7 +86,7 @@ export function encodeTwinState(record: TwinStateRecord): Uint8Array {
  * @throws TwinStateFormatError on an unknown version or corrupt bytes (including the library's errors)
  */
 export function decodeTwinState(bytes: Uint8Array, formatVersion: number, models: FilterModels): TwinStateRecord {
-  if (formatVersion !== TWIN_STATE_FORMAT_VERSION || bytes[0] !== TWIN_STATE_FORMAT_VERSION) {
+  if (!READABLE_TWIN_STATE_FORMAT_VERSIONS.has(formatVersion) || bytes[0] !== formatVersion) {
     throw new TwinStateFormatError(`unknown twin state format ${formatVersion}/${bytes[0]}`);
   }
   try {
@@ -105,8 +113,13 @@ export function decodeTwinState(bytes: Uint8Array, formatVersion: number, models
       for (let i = 0; i < n * n; i++, o += 8) P[i] = view.getFloat64(o, true);
       last = { x, P };
     }
+    let gatedRun = 0;
+    if (formatVersion >= 3) {
+      gatedRun = view.getUint32(o, true);
+      o += 4;
+    }
     const filter = deserializeFilter(bytes.subarray(o), models);
-    return { filter, parameters, bindingFingerprint, last };
+    return { filter, parameters, bindingFingerprint, last, gatedRun };
   } catch (error) {
     if (error instanceof TwinStateFormatError) throw error;
     throw new TwinStateFormatError(`corrupt twin state: ${(error as Error).message}`, { cause: error });
