@@ -41,7 +41,9 @@ const readiness = new Readiness({ state: () => lifecycle.state });
 const metrics = new AssimilationMetrics(registry, a.watchList);
 const kafka = createKafka({ config: config.kafka, defaultClientId: `twinstate-${config.service}`, logger });
 const catalog = new DefinitionCatalog();
-const engine = new TwinEngine(catalog);
+const engine = new TwinEngine(catalog, {
+  onReacquisition: (twinClass) => metrics.reacquisitions.inc({ twin_class: twinClass }),
+});
 const fatal = (error: Error) => {
   logger.fatal({ err: error }, "fatal Kafka failure, exiting");
   void lifecycle.shutdown("fatal Kafka failure").then(() => process.exit(1));

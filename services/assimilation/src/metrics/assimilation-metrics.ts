@@ -22,6 +22,8 @@ export class AssimilationMetrics {
   readonly restoreRecords: Counter;
   /** Changelog records that could not be restored, by reason (their twins are held quarantined). */
   readonly restoreFailures: Counter<"reason">;
+  /** Twins re-acquired after losing track (a run of consecutive gated readings), by twin class. */
+  readonly reacquisitions: Counter<"twin_class">;
   readonly consumerLag: Gauge<"partition">;
   readonly transactionAborts: Counter;
   readonly twins: Gauge;
@@ -88,6 +90,12 @@ export class AssimilationMetrics {
       name: name("restore_failures_total"),
       help: "Changelog records that could not be restored (corrupt bytes, unknown class version); each twin is quarantined",
       labelNames: ["reason"],
+      registers,
+    });
+    this.reacquisitions = new Counter({
+      name: name("reacquisitions_total"),
+      help: "Twins re-acquired after losing track (consecutive gated readings), by twin class",
+      labelNames: ["twin_class"],
       registers,
     });
     this.consumerLag = new Gauge({
