@@ -198,7 +198,6 @@ try {
   const worker = startWorker(topics, "bench", {
     ASSIMILATION_DEFINITION_FILES: files.definitions.join(","),
     ASSIMILATION_BINDING_FILES: files.bindings,
-    ASSIMILATION_MAX_MESSAGES_PER_TRANSACTION: "500",
     ASSIMILATION_SESSION_TIMEOUT_MS: "30000",
     ASSIMILATION_HEARTBEAT_INTERVAL_MS: "3000",
   });
