@@ -106,6 +106,11 @@ export interface TransactionalBatchProcessorOptions {
   readonly producerRetryInitialMs?: number;
   /** Broker-side transaction timeout (ms). Default 60000. */
   readonly transactionTimeoutMs?: number;
+  /**
+   * After fencing a newly owned partition's previous producer, how long two reads of the committed offset must
+   * agree before processing resumes from it (ms). Default 300. See `#settledCommittedOffset`.
+   */
+  readonly offsetSettleMs?: number;
   /** Where a group with no committed offset starts. Default true (beginning). */
   readonly fromBeginning?: boolean;
   /** Called when kafkajs gives up on the consumer (crash without restart); the service should exit. */
@@ -397,6 +402,28 @@ export class TransactionalBatchProcessor {
     return result;
   }
 
+  /**
+   * The group's committed offset for `tp`, read until two reads `settleMs` apart agree.
+   *
+   * Why: after the fence the previous owner's last transaction is complete, but the broker applies a committed
+   * transaction's offsets to its offset cache asynchronously after writing the marker, and kafkajs' OffsetFetch
+   * predates KIP-447's `require_stable`, so one read right after the fence can still return the old offset —
+   * and processing would resume before inputs whose outputs are already committed (seen as duplicates after a
+   * kill -9). Reading until the value is stable closes that window.
+   */
+  async #settledCommittedOffset(tp: TopicPartition): Promise<bigint> {
+    const settleMs = this.#options.offsetSettleMs ?? 300;
+    const key = topicPartitionKey(tp);
+    let previous = (await this.#committedOffsets([tp])).get(key) ?? -1n;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, settleMs));
+      const current = (await this.#committedOffsets([tp])).get(key) ?? -1n;
+      if (current === previous) return current;
+      previous = current;
+    }
+    return previous;
+  }
+
   /** Creates, and thereby fences, the partition's transactional producer. */
   async #ensureProducer(state: PartitionState): Promise<Producer> {
     if (state.producer !== undefined) return state.producer;
@@ -449,7 +476,7 @@ export class TransactionalBatchProcessor {
       // The producer was just created: the previous owner is fenced now, its last transaction is complete. If
       // the committed offset moved since the restore began, that transaction's changelog records were not part of
       // the restore: restore again.
-      const committed = (await this.#committedOffsets([state.tp])).get(topicPartitionKey(state.tp)) ?? -1n;
+      const committed = await this.#settledCommittedOffset(state.tp);
       if (committed === state.committedAtRestore) {
         if (committed >= 0n) state.nextOffset = committed;
         return;
