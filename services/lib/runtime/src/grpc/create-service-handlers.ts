@@ -152,7 +152,7 @@ async function* requestsOf(call: ServerReadableStream<unknown, unknown> | Server
 }
 
 function unimplemented(service: DescService, method: DescMethod) {
-  const details = `${service.typeName}/${method.name} is not implemented by this server`;
+  const details = `${service.typeName}/${method.name} is not served by this server (UNIMPLEMENTED)`;
   const error = { code: status.UNIMPLEMENTED, details, metadata: new Metadata() };
   switch (method.methodKind) {
     case "unary":
