@@ -11,9 +11,7 @@ import {
   createKafka,
   createLogger,
   createMetricsRegistry,
-  type GrpcSecurity,
-  GrpcServer,
-  grpcSecurityFromConfig,
+  createServiceGrpcServer,
   HealthServer,
   KafkaProducer,
   Lifecycle,
@@ -150,30 +148,14 @@ lifecycle.register("silence-expiry", {
   stop: () => clearInterval(expiry),
 });
 
-let grpcSecurity: GrpcSecurity;
-try {
-  // TLS/mTLS (GRPC_TLS_*) and bearer-token authentication (GRPC_AUTH_MODE, GRPC_AUTH_TOKENS_FILE).
-  grpcSecurity = grpcSecurityFromConfig(config.grpc, logger);
-} catch (error) {
-  logger.fatal({ err: error }, "gRPC security configuration is invalid");
-  logger.flush(() => process.exit(1));
-  throw error;
-}
-const grpc = new GrpcServer({
-  port: config.grpc.port,
-  ...grpcSecurity,
-  shutdownTimeoutMs: config.shutdown.graceMs,
-  onCallError: (error, method) => logger.warn({ err: error, method: method.name }, "gRPC call failed"),
+const grpc = createServiceGrpcServer({
+  grpc: config.grpc,
+  graceMs: config.shutdown.graceMs,
+  logger,
+  lifecycle,
+  name: "AlertService",
 });
 grpc.addService(AlertService, createAlertGrpcService({ engine, store }));
-lifecycle.register("grpc-server", {
-  start: async () => {
-    const port = await grpc.start();
-    grpc.setReady(true);
-    logger.info({ port }, "AlertService listening");
-  },
-  stop: () => grpc.shutdown().then(() => {}),
-});
 
 lifecycle.installSignalHandlers();
 try {

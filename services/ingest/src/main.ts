@@ -9,9 +9,7 @@ import {
   createKafka,
   createLogger,
   createMetricsRegistry,
-  type GrpcSecurity,
-  GrpcServer,
-  grpcSecurityFromConfig,
+  createServiceGrpcServer,
   HealthServer,
   Lifecycle,
   Readiness,
@@ -111,20 +109,12 @@ const processor = TransactionalBatchProcessor.fromConfig({
 lifecycle.register("raw-processor", { start: () => processor.start(), stop: () => processor.shutdown() });
 readiness.addCheck("raw-processor", () => processor.isReady());
 
-let grpcSecurity: GrpcSecurity;
-try {
-  // TLS/mTLS (GRPC_TLS_*) and bearer-token authentication (GRPC_AUTH_MODE, GRPC_AUTH_TOKENS_FILE).
-  grpcSecurity = grpcSecurityFromConfig(config.grpc, logger);
-} catch (error) {
-  logger.fatal({ err: error }, "gRPC security configuration is invalid");
-  logger.flush(() => process.exit(1));
-  throw error;
-}
-const grpc = new GrpcServer({
-  port: config.grpc.port,
-  ...grpcSecurity,
-  shutdownTimeoutMs: config.shutdown.graceMs,
-  onCallError: (error, method) => logger.warn({ err: error, method: method.name }, "gRPC call failed"),
+const grpc = createServiceGrpcServer({
+  grpc: config.grpc,
+  graceMs: config.shutdown.graceMs,
+  logger,
+  lifecycle,
+  name: "IngestService",
 });
 grpc.addService(
   IngestService,
@@ -139,14 +129,6 @@ grpc.addService(
     maxInFlightBatches: ingest.maxInFlightBatches,
   }),
 );
-lifecycle.register("grpc-server", {
-  start: async () => {
-    const port = await grpc.start();
-    grpc.setReady(true);
-    logger.info({ port }, "IngestService listening");
-  },
-  stop: () => grpc.shutdown().then(() => {}),
-});
 
 lifecycle.installSignalHandlers();
 try {

@@ -3,6 +3,7 @@
 export { createReflectionService, withDependencies } from "./create-reflection-service.ts";
 export { createServerCredentials } from "./create-server-credentials.ts";
 export { createServiceDefinition, type ServiceDefinitionOptions } from "./create-service-definition.ts";
+export { createServiceGrpcServer, type ServiceGrpcServerOptions } from "./create-service-grpc-server.ts";
 export {
   type CallErrorListener,
   createServiceHandlers,
