@@ -31,6 +31,7 @@ import {
 import { createLogger } from "@twinstate/runtime";
 import { Partitioners } from "kafkajs";
 import { Registry } from "prom-client";
+import { assimilationSectionSchema } from "../../services/assimilation/src/config/assimilation-config.ts";
 import { DefinitionCatalog } from "../../services/assimilation/src/definitions/definition-catalog.ts";
 import {
   loadAssetBindingsFile,
@@ -195,9 +196,16 @@ try {
   await send(0, READINGS);
 
   // service, transactions on
+  // The service's own defaults (the test harness pins tiny transactions), unless set for an experiment.
+  const defaults = assimilationSectionSchema.parse({});
   const worker = startWorker(topics, "bench", {
     ASSIMILATION_DEFINITION_FILES: files.definitions.join(","),
     ASSIMILATION_BINDING_FILES: files.bindings,
+    ASSIMILATION_MAX_MESSAGES_PER_TRANSACTION:
+      process.env.ASSIMILATION_MAX_MESSAGES_PER_TRANSACTION ?? String(defaults.maxMessagesPerTransaction),
+    ...(process.env.BENCH_PROFILE_DIR === undefined
+      ? {}
+      : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}` }),
     ASSIMILATION_SESSION_TIMEOUT_MS: "30000",
     ASSIMILATION_HEARTBEAT_INTERVAL_MS: "3000",
   });
