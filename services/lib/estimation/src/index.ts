@@ -70,7 +70,12 @@ export { symmetricEigen } from "./linalg/symmetric-eigen.ts";
 export * from "./models/builtin/index.ts";
 export type { MeasurementModel } from "./models/measurement-model.ts";
 export type { TransitionModel } from "./models/transition-model.ts";
-export { type CentralInterval, gaussianIntervals, weightedQuantile } from "./outputs/central-interval.ts";
+export {
+  type CentralInterval,
+  gaussianIntervals,
+  weightedQuantile,
+  weightedQuantiles,
+} from "./outputs/central-interval.ts";
 export { type ForecastOptions, type ForecastStep, forecast } from "./outputs/forecast.ts";
 export { type RunReading, runLogLikelihood } from "./outputs/run-log-likelihood.ts";
 export { Xoshiro128 } from "./random/xoshiro128.ts";

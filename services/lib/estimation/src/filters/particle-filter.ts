@@ -2,7 +2,7 @@ import { InvalidFilterConfigError } from "../errors/invalid-filter-config-error.
 import { choleskyLower, choleskySemidefinite } from "../linalg/cholesky.ts";
 import { choleskyLogDeterminant, choleskyQuadraticForm } from "../linalg/cholesky-solve.ts";
 import { allFinite } from "../linalg/matrix-elementwise.ts";
-import { type CentralInterval, weightedQuantile } from "../outputs/central-interval.ts";
+import { type CentralInterval, weightedQuantiles } from "../outputs/central-interval.ts";
 import { Xoshiro128 } from "../random/xoshiro128.ts";
 import { multinomialResample } from "../resampling/multinomial-resample.ts";
 import type { Resampler, ResamplerName } from "../resampling/resampler.ts";
@@ -178,17 +178,22 @@ export class ParticleFilter extends FilterBase {
     const N = this.numParticles;
     const column = new Float64Array(N);
     const order = new Int32Array(N);
-    return levels.map((level) => {
+    for (const level of levels) {
       if (!(level > 0 && level < 1)) throw new RangeError(`interval level must be in (0, 1), got ${level}`);
-      const lower = new Float64Array(n);
-      const upper = new Float64Array(n);
-      for (let d = 0; d < n; d++) {
-        for (let i = 0; i < N; i++) column[i] = this.cloud[i * n + d] as number;
-        lower[d] = weightedQuantile(column, this.weights, (1 - level) / 2, order);
-        upper[d] = weightedQuantile(column, this.weights, (1 + level) / 2, order);
-      }
-      return { level, lower, upper };
-    });
+    }
+    // Every bound of every level from one sort per variable: probabilities ascending, then mapped back.
+    const qs = levels.flatMap((level) => [(1 - level) / 2, (1 + level) / 2]).sort((a, b) => a - b);
+    const at = new Float64Array(qs.length);
+    const out = levels.map((level) => ({ level, lower: new Float64Array(n), upper: new Float64Array(n) }));
+    for (let d = 0; d < n; d++) {
+      for (let i = 0; i < N; i++) column[i] = this.cloud[i * n + d] as number;
+      weightedQuantiles(column, this.weights, qs, order, at);
+      out.forEach(({ level, lower, upper }) => {
+        lower[d] = at[qs.indexOf((1 - level) / 2)] as number;
+        upper[d] = at[qs.indexOf((1 + level) / 2)] as number;
+      });
+    }
+    return out;
   }
 
   /** Effective sample size 1/Σwᵢ². */

@@ -29,16 +29,46 @@ export function gaussianIntervals(mean: Float64Array, std: Float64Array, levels:
  * {vᵢ ≤ v} is ≥ q (inverse of the weighted empirical CDF). `order` is scratch of length N.
  */
 export function weightedQuantile(values: Float64Array, weights: Float64Array, q: number, order: Int32Array): number {
+  const out = new Float64Array(1);
+  weightedQuantiles(values, weights, [q], order, out);
+  return out[0] as number;
+}
+
+/**
+ * {@link weightedQuantile} for several probabilities `qs` (ascending) at once, written to `out`: one sort of the
+ * values instead of one per probability (the particle filter's intervals need two per level and variable).
+ */
+export function weightedQuantiles(
+  values: Float64Array,
+  weights: Float64Array,
+  qs: readonly number[],
+  order: Int32Array,
+  out: Float64Array,
+): void {
   const N = values.length;
   for (let i = 0; i < N; i++) order[i] = i;
   order.sort((a, b) => (values[a] as number) - (values[b] as number));
   let total = 0;
   for (let i = 0; i < N; i++) total += weights[i] as number;
   let acc = 0;
-  for (let k = 0; k < N; k++) {
-    const i = order[k] as number;
-    acc += (weights[i] as number) / total;
-    if (acc >= q) return values[i] as number;
+  let k = 0;
+  for (let j = 0; j < qs.length; j++) {
+    const q = qs[j] as number;
+    if (j > 0 && q < (qs[j - 1] as number)) throw new RangeError("weightedQuantiles: probabilities must be ascending");
+    // acc is the weight of order[0..k−1]; advance to the first k whose cumulative weight reaches q.
+    for (;;) {
+      if (k >= N) {
+        out[j] = values[order[N - 1] as number] as number;
+        break;
+      }
+      const i = order[k] as number;
+      const next = acc + (weights[i] as number) / total;
+      if (next >= q) {
+        out[j] = values[i] as number;
+        break;
+      }
+      acc = next;
+      k++;
+    }
   }
-  return values[order[N - 1] as number] as number;
 }

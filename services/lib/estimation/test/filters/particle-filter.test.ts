@@ -1,5 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
 import { ParticleFilter } from "../../src/filters/particle-filter.ts";
+import { weightedQuantile } from "../../src/outputs/central-interval.ts";
 import { Xoshiro128 } from "../../src/random/xoshiro128.ts";
 import { cvModels, feed, makeFilter, scriptedReadings } from "../support/filter-factory.ts";
 import { bitEqual, RandomWalkTestModel, SelectorTestSensor } from "../support/test-models.ts";
@@ -89,6 +90,26 @@ describe("ParticleFilter", () => {
       expect(i90?.lower[d] as number).toBeLessThan(m[d] as number);
       expect(i90?.upper[d] as number).toBeGreaterThan(m[d] as number);
     }
+  });
+
+  test("intervals of several levels equal one weightedQuantile per bound (one sort per variable)", () => {
+    const f = pf(5, "stratified");
+    feed(f, scriptedReadings(20, 4));
+    const levels = [0.95, 0.5, 0.9];
+    const intervals = f.intervals(levels);
+    const cloud = f.particles();
+    const weights = f.particleWeights();
+    const N = weights.length;
+    const column = new Float64Array(N);
+    const order = new Int32Array(N);
+    levels.forEach((level, l) => {
+      for (let d = 0; d < 4; d++) {
+        for (let i = 0; i < N; i++) column[i] = cloud[i * 4 + d] as number;
+        expect(intervals[l]?.level).toBe(level);
+        expect(intervals[l]?.lower[d]).toBe(weightedQuantile(column, weights, (1 - level) / 2, order));
+        expect(intervals[l]?.upper[d]).toBe(weightedQuantile(column, weights, (1 + level) / 2, order));
+      }
+    });
   });
 });
 
