@@ -99,6 +99,7 @@ const processor = TransactionalBatchProcessor.fromConfig({
   onPartitionsAssigned: (tps) => handler.onPartitionsAssigned(tps),
   onPartitionsRevoked: (tps) => handler.onPartitionsRevoked(tps),
   maxMessagesPerTransaction: a.maxMessagesPerTransaction,
+  partitionsConsumedConcurrently: a.partitionsConsumedConcurrently,
   sessionTimeoutMs: a.sessionTimeoutMs,
   heartbeatIntervalMs: a.heartbeatIntervalMs,
   onFatal: fatal,

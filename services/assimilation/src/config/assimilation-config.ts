@@ -33,6 +33,11 @@ export const assimilationSectionSchema = z
     instanceId: z.string().min(1).default(`${hostname()}-${process.pid}`),
     /** Readings per Kafka transaction. */
     maxMessagesPerTransaction: positiveInt.default(5000),
+    /**
+     * Input partitions processed at the same time, each with its own transactional producer: one partition's
+     * transaction round trips overlap another's filtering. Safe because every twin belongs to one input partition.
+     */
+    partitionsConsumedConcurrently: positiveInt.default(6),
     sessionTimeoutMs: positiveInt.default(30000),
     heartbeatIntervalMs: positiveInt.default(3000),
     /** Assets ("tenant/asset") that get per-asset uncertainty series; all others are aggregated only. */
@@ -60,6 +65,10 @@ export const assimilationEnvBindings: Readonly<Record<string, EnvBinding>> = {
   ASSIMILATION_TRANSACTIONAL_ID_PREFIX: { path: "assimilation.transactionalIdPrefix" },
   ASSIMILATION_INSTANCE_ID: { path: "assimilation.instanceId" },
   ASSIMILATION_MAX_MESSAGES_PER_TRANSACTION: { path: "assimilation.maxMessagesPerTransaction", type: "number" },
+  ASSIMILATION_PARTITIONS_CONSUMED_CONCURRENTLY: {
+    path: "assimilation.partitionsConsumedConcurrently",
+    type: "number",
+  },
   ASSIMILATION_SESSION_TIMEOUT_MS: { path: "assimilation.sessionTimeoutMs", type: "number" },
   ASSIMILATION_HEARTBEAT_INTERVAL_MS: { path: "assimilation.heartbeatIntervalMs", type: "number" },
   ASSIMILATION_WATCH_LIST: { path: "assimilation.watchList", type: "list" },
