@@ -49,7 +49,7 @@ export const ingestSectionSchema = z
      * Raw partitions validated at the same time, each with its own transactional producer, so one partition's
      * commit round trips overlap another's validation (the processor's `partitionsConsumedConcurrently`).
      */
-    partitionsConsumedConcurrently: positiveInt.default(3),
+    partitionsConsumedConcurrently: positiveInt.default(6),
     /** Rate-limit buckets (tenant/asset/sensor) kept per sensor type. */
     maxRateKeys: positiveInt.default(100_000),
     /** Most readings in one Publish call or one PublishStream message. */
