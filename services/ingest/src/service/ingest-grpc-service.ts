@@ -16,7 +16,7 @@ import {
   UnavailableError,
 } from "@twinstate/runtime";
 import type { IngestMetrics } from "../metrics/ingest-metrics.ts";
-import { type ReadingValidator, StateJournal } from "../validation/index.ts";
+import { type ReadingValidator, StateJournal, type ValidationOutcome } from "../validation/index.ts";
 import { type OutcomeTopics, outcomeRecord } from "./outcome-record.ts";
 import type { TransactionalPublisher } from "./transactional-publisher.ts";
 
@@ -41,6 +41,9 @@ interface ValidatedBatch {
   readonly results: PublishResult[];
   readonly records: OutputRecord[];
   readonly journal: StateJournal;
+  /** Counted in metrics once the batch is published (a failed publish is retried by the client). */
+  readonly outcomes: ValidationOutcome[];
+  readonly seconds: number;
   accepted: number;
   rejected: number;
 }
@@ -81,7 +84,14 @@ export function createIngestGrpcService(
       context.requireTenant(reading.tenant, "write");
       allowed = reading.tenant;
     }
-    const batch: ValidatedBatch = { results: [], records: [], journal: new StateJournal(), accepted: 0, rejected: 0 };
+    const batch = {
+      results: [] as PublishResult[],
+      records: [] as OutputRecord[],
+      journal: new StateJournal(),
+      outcomes: [] as ValidationOutcome[],
+      accepted: 0,
+      rejected: 0,
+    };
     const begun = performance.now();
     const now = options.clock();
     for (let i = 0; i < readings.length; i++) {
@@ -95,7 +105,7 @@ export function createIngestGrpcService(
         now,
         batch.journal,
       );
-      options.metrics.outcome("grpc", outcome);
+      batch.outcomes.push(outcome);
       batch.records.push(outcomeRecord(outcome, options.topics));
       if (outcome.accepted) {
         batch.accepted++;
@@ -118,8 +128,7 @@ export function createIngestGrpcService(
         }
       }
     }
-    options.metrics.batch("grpc", readings.length, (performance.now() - begun) / 1000);
-    return batch;
+    return { ...batch, seconds: (performance.now() - begun) / 1000 };
   }
 
   async function commit(batch: ValidatedBatch): Promise<void> {
@@ -132,6 +141,8 @@ export function createIngestGrpcService(
         cause: error,
       });
     }
+    for (const outcome of batch.outcomes) options.metrics.outcome("grpc", outcome);
+    options.metrics.batch("grpc", batch.outcomes.length, batch.seconds);
   }
 
   return {

@@ -9,7 +9,7 @@ import type {
 } from "@twinstate/runtime";
 import { topicPartitionKey } from "@twinstate/runtime";
 import type { IngestMetrics } from "../metrics/ingest-metrics.ts";
-import { type ReadingValidator, type ReasonCode, StateJournal } from "../validation/index.ts";
+import { type ReadingValidator, type ReasonCode, StateJournal, type ValidationOutcome } from "../validation/index.ts";
 import { type OutcomeTopics, outcomeRecord } from "./outcome-record.ts";
 
 /** Options of {@link RawBatchHandler}. */
@@ -28,6 +28,8 @@ interface PartitionChunk {
   open: boolean;
   readings: number;
   seconds: number;
+  /** Outcomes of the open or just-ended chunk, counted in metrics once its transaction commits. */
+  readonly outcomes: ValidationOutcome[];
   firstOffset: string;
   lastOffset: string;
   rejected: Map<ReasonCode, number>;
@@ -43,7 +45,7 @@ const EMPTY = new Uint8Array(0);
  * Why a state journal per partition: dedup and rate state change while a chunk is validated; if its
  * transaction aborts, the processor calls `onPartitionsAssigned` for the partition before replaying it, and
  * the journal is rolled back there, so the replay is judged exactly like the first attempt. A chunk's journal
- * is committed when the partition's next chunk starts (which the processor only does after a commit).
+ * is committed, and its outcomes counted in metrics, when its transaction commits (`afterCommit`).
  */
 export class RawBatchHandler implements TransactionalBatchHandler {
   readonly #options: RawBatchHandlerOptions;
@@ -60,6 +62,7 @@ export class RawBatchHandler implements TransactionalBatchHandler {
     if (!chunk.open) {
       chunk.journal.commit();
       chunk.open = true;
+      chunk.outcomes.length = 0;
       chunk.readings = 0;
       chunk.seconds = 0;
       chunk.firstOffset = message.offset;
@@ -82,7 +85,7 @@ export class RawBatchHandler implements TransactionalBatchHandler {
     chunk.seconds += (performance.now() - begun) / 1000;
     chunk.readings++;
     chunk.lastOffset = message.offset;
-    this.#options.metrics.outcome("kafka", outcome);
+    chunk.outcomes.push(outcome);
     if (!outcome.accepted) {
       chunk.rejected.set(outcome.reason, (chunk.rejected.get(outcome.reason) ?? 0) + 1);
       if (chunk.sample === undefined || outcome.reason === "INTERNAL") {
@@ -108,7 +111,6 @@ export class RawBatchHandler implements TransactionalBatchHandler {
     const chunk = this.#chunks.get(topicPartitionKey(tp));
     if (chunk === undefined || !chunk.open) return [];
     chunk.open = false;
-    this.#options.metrics.batch("kafka", chunk.readings, chunk.seconds);
     if (chunk.rejected.size > 0) {
       const level = chunk.rejected.has("INTERNAL") ? "error" : "info";
       this.#logger[level](
@@ -127,6 +129,21 @@ export class RawBatchHandler implements TransactionalBatchHandler {
     return [];
   }
 
+  /**
+   * The chunk's transaction committed: its state changes are final and its outcomes are counted now (counting
+   * them as they were validated counted a chunk replayed after an abort twice).
+   */
+  afterCommit(tp: TopicPartition): void {
+    const chunk = this.#chunks.get(topicPartitionKey(tp));
+    if (chunk === undefined) return;
+    chunk.journal.commit();
+    for (const outcome of chunk.outcomes) this.#options.metrics.outcome("kafka", outcome);
+    this.#options.metrics.batch("kafka", chunk.readings, chunk.seconds);
+    chunk.outcomes.length = 0;
+    chunk.readings = 0;
+    chunk.seconds = 0;
+  }
+
   /** Before a partition is (re)processed: undo the state of a chunk whose transaction did not commit. */
   onPartitionsAssigned(partitions: readonly TopicPartition[]): void {
     for (const tp of partitions) {
@@ -139,6 +156,7 @@ export class RawBatchHandler implements TransactionalBatchHandler {
         );
       }
       chunk.journal.rollback();
+      chunk.outcomes.length = 0;
       chunk.open = false;
     }
   }
@@ -157,6 +175,7 @@ export class RawBatchHandler implements TransactionalBatchHandler {
         open: false,
         readings: 0,
         seconds: 0,
+        outcomes: [],
         firstOffset: message.offset,
         lastOffset: message.offset,
         rejected: new Map(),

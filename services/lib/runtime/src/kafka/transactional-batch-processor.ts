@@ -34,6 +34,13 @@ import { type SizedMessage, toSendBatches } from "./to-send-batches.ts";
 export interface TransactionalBatchHandler {
   process(message: ConsumedMessage): Promise<readonly OutputRecord[]> | readonly OutputRecord[];
   endBatch?(partition: TopicPartition): Promise<readonly OutputRecord[]> | readonly OutputRecord[];
+  /**
+   * The partition's transaction committed: what the handler did since its last `endBatch` is now durable (e.g.
+   * count its outcomes in metrics only now, so a batch replayed after an abort is not counted twice). Not called
+   * for an aborted batch (the processor calls `onPartitionsAssigned` before replaying it instead). A throw is
+   * logged, never aborts (the transaction is already committed).
+   */
+  afterCommit?(partition: TopicPartition): void;
 }
 
 /** Options of {@link TransactionalBatchProcessor.fromConfig}. */
@@ -648,6 +655,11 @@ export class TransactionalBatchProcessor {
         topics: [{ topic: tp.topic, partitions: [{ partition: tp.partition, offset: commitOffset.toString() }] }],
       });
       await transaction.commit();
+      try {
+        this.#options.handler.afterCommit?.(tp);
+      } catch (hookError) {
+        this.#logger.warn({ err: hookError, partition: topicPartitionKey(tp) }, "afterCommit hook failed");
+      }
       const group = this.#options.groupId;
       this.#metrics?.transactions.inc({ group, outcome: "committed" });
       this.#metrics?.messages.inc({ group, topic: tp.topic }, chunk.length);
