@@ -3,10 +3,9 @@ import { DeadLetterReason } from "@twinstate/proto";
 /**
  * The stable reason codes of a rejected reading, as strings (metrics labels, Kafka headers, logs).
  *
- * Why strings beside the proto enum: labels and headers must read the same in every language, and the
- * ingest service needs one code the proto does not have yet: `INTERNAL`, for a reading whose validation threw
- * unexpectedly (a bug). It is written as `DEAD_LETTER_REASON_INTERNAL` when the proto declares it and as
- * `DEAD_LETTER_REASON_UNSPECIFIED` (with header `twinstate-reason: INTERNAL`) until then.
+ * Why strings beside the proto enum: labels and headers must read the same in every language. `INTERNAL` is a
+ * reading whose validation threw unexpectedly (a bug); records written before the proto declared
+ * `DEAD_LETTER_REASON_INTERNAL` carry `DEAD_LETTER_REASON_UNSPECIFIED` instead, read back as `INTERNAL`.
  */
 export const REASON_CODES = [
   "MALFORMED_PROTOBUF",
@@ -36,8 +35,8 @@ export const PROTO_REASON: Readonly<Record<ReasonCode, DeadLetterReason>> = Obje
   REASON_CODES.map((code) => [code, byName[code] ?? DeadLetterReason.UNSPECIFIED]),
 ) as Record<ReasonCode, DeadLetterReason>;
 
-/** The reason code of a proto enum value (`INTERNAL` for UNSPECIFIED). */
+/** The reason code of a proto enum value (`INTERNAL` for UNSPECIFIED, which older writers used for it). */
 export function reasonCodeOf(reason: DeadLetterReason): ReasonCode {
-  for (const code of REASON_CODES) if (PROTO_REASON[code] === reason && code !== "INTERNAL") return code;
+  for (const code of REASON_CODES) if (PROTO_REASON[code] === reason) return code;
   return "INTERNAL";
 }

@@ -209,6 +209,14 @@ export enum DeadLetterReason {
    * @generated from enum value: DEAD_LETTER_REASON_TENANT_FORBIDDEN = 14;
    */
   TENANT_FORBIDDEN = 14,
+
+  /**
+   * Validating the reading failed unexpectedly (a bug in ingest, logged at error level with the source
+   * position); the reading is dead-lettered rather than lost. Older writers used UNSPECIFIED for this.
+   *
+   * @generated from enum value: DEAD_LETTER_REASON_INTERNAL = 15;
+   */
+  INTERNAL = 15,
 }
 
 /**
