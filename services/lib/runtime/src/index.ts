@@ -49,6 +49,7 @@ export { KafkaProducer, type KafkaProducerOptions, type ProducedRecord } from ".
 export { KafkaSeamMetrics } from "./kafka/kafka-seam-metrics.ts";
 export { kafkaTracer, kafkaTracerName } from "./kafka/kafka-tracer.ts";
 export type { OutputRecord } from "./kafka/output-record.ts";
+export { partitionsOf } from "./kafka/partitions-of.ts";
 export { type ReadTopicToEndOptions, type ReadTopicToEndResult, readTopicToEnd } from "./kafka/read-topic-to-end.ts";
 export * from "./kafka/topics.ts";
 export {
