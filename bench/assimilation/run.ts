@@ -48,6 +48,7 @@ import {
   startWorker,
   testKafka,
 } from "../../services/assimilation/test/service-harness.ts";
+import { kafkajsPassthrough } from "../kafkajs-passthrough.ts";
 import { benchCvYaml, classOf, root, writeBenchFiles } from "./bench-twins.ts";
 
 const run = promisify(execFile);
@@ -300,39 +301,19 @@ try {
 
   // bare kafkajs consume → produce of the same messages
   {
-    const out = `${topics.valid}.passthrough`;
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: out, numPartitions: PARTITIONS }] });
-    const consumer = kafka.consumer({ groupId: `bench-pass-${randomUUID()}` });
-    await consumer.connect();
-    await consumer.subscribe({ topic: topics.valid, fromBeginning: true });
-    let count = 0;
-    let firstAt = 0;
-    const done = new Promise<void>((resolve, reject) => {
-      consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
-      void consumer.run({
-        eachBatch: async ({ batch, heartbeat }) => {
-          if (firstAt === 0) firstAt = performance.now();
-          const messages = batch.messages.map((m) => ({ key: m.key, value: m.value }));
-          // A fetched batch can be as large as the broker's record-batch limit: produce it in slices.
-          for (let i = 0; i < messages.length; i += 1000) {
-            await producer.send({ topic: out, acks: -1, messages: messages.slice(i, i + 1000) });
-          }
-          count += messages.length;
-          await heartbeat();
-          if (count >= READINGS) resolve();
-        },
-      });
+    const result = await kafkajsPassthrough({
+      kafka,
+      input: topics.valid,
+      output: `${topics.valid}.passthrough`,
+      partitions: PARTITIONS,
+      expected: READINGS,
     });
-    await done;
-    const seconds = (performance.now() - firstAt) / 1000;
-    await consumer.disconnect();
-    const passRate = Math.round(count / seconds);
     line({
       case: "passthrough_kafkajs",
-      readings: count,
-      seconds: round(seconds),
-      readings_per_s: passRate,
-      service_ratio: round(serviceRate / passRate, 3),
+      readings: result.messages,
+      seconds: round(result.seconds),
+      readings_per_s: result.readingsPerS,
+      service_ratio: round(serviceRate / result.readingsPerS, 3),
     });
   }
   await producer.disconnect();

@@ -11,7 +11,6 @@
  * (scripts/kafka/start.sh) on BENCH_KAFKA_PORT (default 39092) and stops it at the end.
  */
 import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { Kafka } from "kafkajs";
@@ -26,6 +25,7 @@ import {
 } from "../../services/ingest/test/ingest-harness.ts";
 import { mixedStream } from "../../services/ingest/test/mixed-stream.ts";
 import { committedTotal } from "../../services/lib/runtime/test/support/kafka-test-env.ts";
+import { kafkajsPassthrough } from "../kafkajs-passthrough.ts";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -92,45 +92,20 @@ async function serviceCase(kafka: Kafka, ids: RunIds): Promise<number> {
 
 /** A bare kafkajs consume → produce of the same raw messages (no validation, no transactions), from its first batch. */
 async function passthroughCase(kafka: Kafka, ids: RunIds, serviceRate: number): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const out = `${ids.raw}.passthrough`;
-  await admin.createTopics({ waitForLeaders: false, topics: [{ topic: out, numPartitions: partitions }] });
-  await admin.disconnect();
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  const consumer = kafka.consumer({ groupId: `passthrough-${randomUUID()}`, maxBytes: 20 << 20 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [ids.raw], fromBeginning: true });
-  let moved = 0;
-  let done!: () => void;
-  const finished = new Promise<void>((resolve) => {
-    done = resolve;
+  const result = await kafkajsPassthrough({
+    kafka,
+    input: ids.raw,
+    output: `${ids.raw}.passthrough`,
+    partitions,
+    expected: count,
   });
-  let begun = 0;
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      if (begun === 0) begun = performance.now();
-      await producer.send({
-        topic: out,
-        acks: -1,
-        messages: batch.messages.map((m) => ({ key: m.key, value: m.value })),
-      });
-      moved += batch.messages.length;
-      if (moved >= count) done();
-    },
-  });
-  await finished;
-  const seconds = (performance.now() - begun) / 1000;
-  await consumer.disconnect();
-  await producer.disconnect();
   line({
     case: "kafkajs_passthrough",
-    readings: count,
+    readings: result.messages,
     partitions,
-    seconds: Number(seconds.toFixed(2)),
-    readings_per_s: Math.round(count / seconds),
-    service_ratio: Number((serviceRate / (count / seconds)).toFixed(3)),
+    seconds: Number(result.seconds.toFixed(2)),
+    readings_per_s: result.readingsPerS,
+    service_ratio: Number((serviceRate / result.readingsPerS).toFixed(3)),
   });
 }
 

@@ -26,6 +26,7 @@ import {
   TransactionalBatchProcessor,
   type TransactionalBatchProcessorOptions,
 } from "../../services/lib/runtime/src/kafka/transactional-batch-processor.ts";
+import { kafkajsPassthrough } from "../kafkajs-passthrough.ts";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -125,45 +126,20 @@ async function processorCase(input: string): Promise<void> {
 }
 
 async function passthroughCase(input: string): Promise<void> {
-  const output = `${input}.passthrough`;
-  await createTopic(output);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  const consumer = kafka.consumer({ groupId: `bench-pass-${randomUUID().slice(0, 8)}`, maxBytes: 20 << 20 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [input], fromBeginning: true });
-  let moved = 0;
-  let firstAt: number | undefined;
-  let done!: () => void;
-  const finished = new Promise<void>((resolve) => {
-    done = resolve;
+  const result = await kafkajsPassthrough({
+    kafka,
+    input,
+    output: `${input}.passthrough`,
+    partitions,
+    expected: count,
   });
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      firstAt ??= performance.now();
-      // slices keep each produce request under the broker's record-batch limit
-      for (let begin = 0; begin < batch.messages.length; begin += 4000) {
-        await producer.send({
-          topic: output,
-          acks: -1,
-          messages: batch.messages.slice(begin, begin + 4000).map((m) => ({ key: m.key, value: m.value })),
-        });
-      }
-      moved += batch.messages.length;
-      if (moved >= count) done();
-    },
-  });
-  await finished;
-  const seconds = (performance.now() - firstAt!) / 1000;
-  await consumer.disconnect();
-  await producer.disconnect();
   line({
     case: "kafkajs_passthrough",
-    messages: moved,
+    messages: result.messages,
     partitions,
     value_bytes: valueBytes,
-    seconds: Number(seconds.toFixed(2)),
-    readings_per_s: Math.round(moved / seconds),
+    seconds: Number(result.seconds.toFixed(2)),
+    readings_per_s: result.readingsPerS,
   });
 }
 
