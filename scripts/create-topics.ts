@@ -3,12 +3,13 @@
  * one line per topic. The layout comes from `topicSpecs` in @twinstate/runtime, the one declaration.
  *
  * Usage: node scripts/create-topics.ts [--partitions N] [--replication-factor N]
- * Env:   KAFKA_BROKERS (comma-separated, default 127.0.0.1:9092), KAFKA_TOPIC_PARTITIONS (keyed topics,
- *        default 6), KAFKA_REPLICATION_FACTOR (default 1). Flags win over env.
+ * Env:   the services' Kafka settings (KAFKA_BROKERS, default 127.0.0.1:9092; KAFKA_TLS*, KAFKA_SASL_*;
+ *        TWINSTATE_CONFIG), so it reaches a secured cluster the same way they do; KAFKA_TOPIC_PARTITIONS (keyed
+ *        topics, default 6), KAFKA_REPLICATION_FACTOR (default 1). Flags win over env.
  * Exit:  0 when every topic exists as declared, 1 on a mismatch (TopicMismatchError) or any other error.
  */
 import { parseArgs } from "node:util";
-import { Kafka, logLevel } from "kafkajs";
+import { baseConfigSchema, createKafka, createLogger, loadConfig } from "../services/lib/runtime/src/index.ts";
 import { ensureTopics, TopicMismatchError, topicSpecs } from "../services/lib/runtime/src/kafka/topics.ts";
 
 const { values } = parseArgs({
@@ -17,14 +18,13 @@ const { values } = parseArgs({
     "replication-factor": { type: "string", default: process.env.KAFKA_REPLICATION_FACTOR ?? "1" },
   },
 });
-const brokers = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092")
-  .split(",")
-  .map((b) => b.trim())
-  .filter((b) => b.length > 0);
+const config = loadConfig({ schema: baseConfigSchema, defaults: { service: "create-topics", logLevel: "error" } });
+const brokers = config.kafka.brokers;
 const keyedPartitions = Number(values.partitions);
 const replicationFactor = Number(values["replication-factor"]);
 
-const kafka = new Kafka({ clientId: "twinstate-create-topics", brokers, logLevel: logLevel.ERROR });
+const logger = createLogger({ service: config.service, level: config.logLevel });
+const kafka = createKafka({ config: config.kafka, defaultClientId: "twinstate-create-topics", logger });
 const admin = kafka.admin();
 try {
   await admin.connect();

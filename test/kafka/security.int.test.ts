@@ -12,8 +12,10 @@
  * defaults the seam keeps) as KafkaJSNumberOfRetriesExceeded around the KafkaJSConnectionError that holds
  * the TLS error code; the four handshake cases therefore run side by side in one test.
  */
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import {
   baseConfigSchema,
@@ -35,6 +37,7 @@ const TEST_TIMEOUT_MS = 60_000;
 const START_TIMEOUT_MS = 180_000;
 
 const logger = createLogger({ service: "security-int", level: "silent" });
+const runScript = promisify(execFile);
 const run = randomUUID().slice(0, 8);
 const mechanisms = ["scram-sha-256", "scram-sha-512", "plain"] as const;
 type Mechanism = (typeof mechanisms)[number];
@@ -298,6 +301,28 @@ describe("TLS handshake", () => {
       await producer.send([{ topic, key: "asset-1", value: "over mTLS" }]);
       await producer.shutdown();
       expect(await readValues(kafka, topic)).toEqual(["over mTLS"]);
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
+describe("make topics", () => {
+  test(
+    "scripts/create-topics.ts reaches a SASL_SSL cluster with the services' variables, and is idempotent",
+    async () => {
+      const script = join(import.meta.dirname, "../../scripts/create-topics.ts");
+      const environment = { PATH: process.env.PATH ?? "", ...saslSslEnv("scram-sha-512") };
+      const first = await runScript(process.execPath, [script], { env: environment });
+      expect(first.stdout).toMatch(/created twin\.state\.v1/);
+      expect(first.stdout).toMatch(/topics on .*: \d+ created, 0 already there/);
+      const again = await runScript(process.execPath, [script], { env: environment });
+      expect(again.stdout).toMatch(/: 0 created, \d+ already there/);
+      // and a wrong password is an error exit, not a hang
+      await expect(
+        runScript(process.execPath, [script], {
+          env: { ...environment, KAFKA_SASL_PASSWORD: `not-${broker.password}` },
+        }),
+      ).rejects.toMatchObject({ code: 1 });
     },
     TEST_TIMEOUT_MS,
   );
