@@ -140,17 +140,29 @@ describe("gRPC IngestService against the real server and broker", () => {
       expect(outputs.length).toBe(total);
       const valid = outputs.filter((o) => o.kind === "valid").length;
       expect(valid).toBe(response.acceptedCount + Number(streamed.acceptedCount));
+      // each response names its call; every output carries that call id, the caller's principal and its index
+      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+      expect(response.callId).toMatch(uuid);
+      expect(streamed.callId).toMatch(uuid);
+      expect(streamed.callId).not.toBe(response.callId);
       const origins = new Set<string>();
+      const perCall = new Map<string, number>();
       for (const o of outputs) {
         const origin = o.message.source?.origin;
         expect(origin?.case).toBe("grpc");
         if (origin?.case === "grpc") {
           expect(origin.value.peer).toMatch(/127\.0\.0\.1/);
-          origins.add(`${origin.value.peer}#${origin.value.index}`);
+          expect(origin.value.principal).toBe("ingest-test-admin");
+          origins.add(`${origin.value.callId}#${origin.value.index}`);
+          perCall.set(origin.value.callId, (perCall.get(origin.value.callId) ?? 0) + 1);
         }
       }
-      // a gRPC origin is peer (address:port of the connection) + index in the call: unique per reading here
+      // (call id, index) names exactly one reading
       expect(origins.size).toBe(total);
+      expect(Object.fromEntries(perCall)).toEqual({
+        [response.callId]: batch.length,
+        [streamed.callId]: readings.length,
+      });
       console.log(
         `gRPC: Publish ${batch.length} readings, PublishStream ${readings.length} readings in ` +
           `${Math.ceil(readings.length / perBatch)} messages (${refusedWrites} writes pushed back); ` +

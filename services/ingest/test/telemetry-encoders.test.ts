@@ -21,7 +21,7 @@ const source = fc.oneof(
     })
     .map((k) => create(SourcePositionSchema, { origin: { case: "kafka", value: k } })),
   fc
-    .record({ peer: text, principal: text, index: fc.nat() })
+    .record({ peer: text, principal: text, index: fc.nat(), callId: text })
     .map((g) => create(SourcePositionSchema, { origin: { case: "grpc", value: g } })),
   fc.constant(create(SourcePositionSchema, {})),
 );

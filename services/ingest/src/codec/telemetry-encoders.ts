@@ -40,6 +40,7 @@ function sourcePosition(w: ProtoWriter, field: number, source: SourcePosition | 
     str(w, 1, o.value.peer);
     str(w, 2, o.value.principal);
     if (o.value.index !== 0) w.tag(3, WIRE_VARINT).uint32(o.value.index);
+    str(w, 4, o.value.callId);
     w.join();
   }
   w.join();

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { create, toBinary } from "@bufbuild/protobuf";
 import {
   type IngestService,
@@ -68,7 +69,12 @@ export function createIngestGrpcService(
 ): ServiceImplementation<typeof IngestService> {
   const logger = options.logger.child({ component: "ingest-grpc" });
 
-  function validateBatch(readings: readonly SensorReading[], context: CallContext, firstIndex: number): ValidatedBatch {
+  function validateBatch(
+    readings: readonly SensorReading[],
+    context: CallContext,
+    callId: string,
+    firstIndex: number,
+  ): ValidatedBatch {
     if (readings.length > options.maxBatchReadings) {
       throw new InvalidArgumentError(
         `batch of ${readings.length} readings exceeds the limit of ${options.maxBatchReadings}`,
@@ -97,7 +103,7 @@ export function createIngestGrpcService(
     for (let i = 0; i < readings.length; i++) {
       const index = firstIndex + i;
       const source = create(SourcePositionSchema, {
-        origin: { case: "grpc", value: { peer: context.peer, index } },
+        origin: { case: "grpc", value: { peer: context.peer, principal: context.principal.id, index, callId } },
       });
       const outcome = options.validator.validate(
         toBinary(SensorReadingSchema, readings[i]!),
@@ -147,25 +153,27 @@ export function createIngestGrpcService(
 
   return {
     async publish(request, context) {
-      const batch = validateBatch(request.readings, context, 0);
+      const callId = randomUUID();
+      const batch = validateBatch(request.readings, context, callId, 0);
       await commit(batch);
       if (batch.rejected > 0) {
         logger.info(
-          { peer: context.peer, readings: request.readings.length, rejected: batch.rejected },
+          { peer: context.peer, callId, readings: request.readings.length, rejected: batch.rejected },
           "Publish with rejections",
         );
       }
-      return { results: batch.results, acceptedCount: batch.accepted, rejectedCount: batch.rejected };
+      return { results: batch.results, acceptedCount: batch.accepted, rejectedCount: batch.rejected, callId };
     },
 
     async publishStream(requests, context) {
+      const callId = randomUUID();
       const inFlight: Promise<void>[] = [];
       let index = 0;
       let accepted = 0n;
       let rejected = 0n;
       const rejections: PublishResult[] = [];
       for await (const request of requests) {
-        const batch = validateBatch(request.readings, context, index);
+        const batch = validateBatch(request.readings, context, callId, index);
         index += request.readings.length;
         accepted += BigInt(batch.accepted);
         rejected += BigInt(batch.rejected);
@@ -179,10 +187,10 @@ export function createIngestGrpcService(
       }
       for (const p of inFlight) await p;
       logger.info(
-        { peer: context.peer, readings: index, accepted: String(accepted), rejected: String(rejected) },
+        { peer: context.peer, callId, readings: index, accepted: String(accepted), rejected: String(rejected) },
         "PublishStream done",
       );
-      return { acceptedCount: accepted, rejectedCount: rejected, rejections };
+      return { acceptedCount: accepted, rejectedCount: rejected, rejections, callId };
     },
   };
 }

@@ -99,6 +99,13 @@ export declare type PublishResponse = Message<"twinstate.telemetry.v1.PublishRes
    * @generated from field: uint32 rejected_count = 3;
    */
   rejectedCount: number;
+
+  /**
+   * The call's id, as recorded in the source position of every reading it published.
+   *
+   * @generated from field: string call_id = 4;
+   */
+  callId: string;
 };
 
 /**
@@ -153,6 +160,13 @@ export declare type PublishStreamResponse = Message<"twinstate.telemetry.v1.Publ
    * @generated from field: repeated twinstate.telemetry.v1.PublishResult rejections = 3;
    */
   rejections: PublishResult[];
+
+  /**
+   * The call's id, as recorded in the source position of every reading it published.
+   *
+   * @generated from field: string call_id = 4;
+   */
+  callId: string;
 };
 
 /**

@@ -71,6 +71,14 @@ export declare type GrpcOrigin = Message<"twinstate.telemetry.v1.GrpcOrigin"> & 
    * @generated from field: uint32 index = 3;
    */
   index: number;
+
+  /**
+   * Server-assigned id of the call (a UUID), also returned in its response: with `index` it names exactly one
+   * reading even when one peer makes many calls.
+   *
+   * @generated from field: string call_id = 4;
+   */
+  callId: string;
 };
 
 /**
