@@ -3,7 +3,7 @@
  * one line per topic. The layout comes from `topicSpecs` in @twinstate/runtime, the one declaration.
  *
  * Usage: node scripts/create-topics.ts [--partitions N] [--replication-factor N]
- * Env:   the services' Kafka settings (KAFKA_BROKERS, default 127.0.0.1:9092; KAFKA_TLS*, KAFKA_SASL_*;
+ * Env:   the services' Kafka settings (KAFKA_BROKERS, here defaulting to 127.0.0.1:9092; KAFKA_TLS*, KAFKA_SASL_*;
  *        TWINSTATE_CONFIG), so it reaches a secured cluster the same way they do; KAFKA_TOPIC_PARTITIONS (keyed
  *        topics, default 6), KAFKA_REPLICATION_FACTOR (default 1). Flags win over env.
  * Exit:  0 when every topic exists as declared, 1 on a mismatch (TopicMismatchError) or any other error.
@@ -18,7 +18,15 @@ const { values } = parseArgs({
     "replication-factor": { type: "string", default: process.env.KAFKA_REPLICATION_FACTOR ?? "1" },
   },
 });
-const config = loadConfig({ schema: baseConfigSchema, defaults: { service: "create-topics", logLevel: "error" } });
+// Without KAFKA_BROKERS (or a config file) it targets `make kafka-up`'s local broker, as it always has.
+const defaults = { service: "create-topics", logLevel: "error", kafka: { brokers: ["127.0.0.1:9092"] } };
+let config: ReturnType<typeof loadConfig<typeof baseConfigSchema>>;
+try {
+  config = loadConfig({ schema: baseConfigSchema, defaults });
+} catch (error) {
+  console.error(`create-topics: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 const brokers = config.kafka.brokers;
 const keyedPartitions = Number(values.partitions);
 const replicationFactor = Number(values["replication-factor"]);
