@@ -13,7 +13,7 @@ import type {
   TopicPartition,
   TransactionalBatchHandler,
 } from "@twinstate/runtime";
-import { readTopicToEnd } from "@twinstate/runtime";
+import { asBuffer, readTopicToEnd } from "@twinstate/runtime";
 import type { Kafka } from "kafkajs";
 import type { AlertEngine, AlertTransition } from "../engine/alert-engine.ts";
 import type { AcknowledgementEntry } from "../engine/alert-entry.ts";
@@ -89,7 +89,7 @@ export class AlertingBatchHandler implements TransactionalBatchHandler {
       return {
         topic: this.#o.topics.alerts,
         key: `${t.alert.tenant}/${t.alert.asset}`,
-        value: Buffer.from(toBinary(AlertSchema, toAlertMessage(t.alert))),
+        value: asBuffer(toBinary(AlertSchema, toAlertMessage(t.alert))),
       };
     });
   }

@@ -1,7 +1,7 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { StateEstimateSchema, TwinCheckpointSchema, ValidatedReadingSchema } from "@twinstate/proto";
 import type { Logger, OutputRecord, TransactionalBatchHandler } from "@twinstate/runtime";
-import { readTopicToEnd } from "@twinstate/runtime";
+import { asBuffer, readTopicToEnd } from "@twinstate/runtime";
 import type { Kafka } from "kafkajs";
 import type { TwinEngine } from "../engine/twin-engine.ts";
 import type { AssimilationMetrics } from "../metrics/assimilation-metrics.ts";
@@ -67,7 +67,7 @@ export class AssimilationBatchHandler implements TransactionalBatchHandler {
       }
       set.add(key);
     }
-    return [{ topic: this.#o.topics.estimates, key, value: Buffer.from(toBinary(StateEstimateSchema, estimate)) }];
+    return [{ topic: this.#o.topics.estimates, key, value: asBuffer(toBinary(StateEstimateSchema, estimate)) }];
   }
 
   endBatch(tp: TopicPartition): readonly OutputRecord[] {
@@ -81,7 +81,7 @@ export class AssimilationBatchHandler implements TransactionalBatchHandler {
         topic: this.#o.topics.state,
         key,
         partition: tp.partition,
-        value: Buffer.from(toBinary(TwinCheckpointSchema, checkpoint)),
+        value: asBuffer(toBinary(TwinCheckpointSchema, checkpoint)),
       });
     }
     this.#updateGauges();

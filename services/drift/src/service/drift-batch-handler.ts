@@ -1,6 +1,7 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { DriftEventSchema, type StateEstimate, StateEstimateSchema } from "@twinstate/proto";
 import {
+  asBuffer,
   type ConsumedMessage,
   type Kafka,
   type Logger,
@@ -75,7 +76,7 @@ export class DriftBatchHandler implements TransactionalBatchHandler {
         detector: algorithmOf(event.detector),
         severity: outcome.results[i]?.severity ?? "info",
       });
-      return { topic: this.#o.topics.drift, key, value: Buffer.from(toBinary(DriftEventSchema, event)) };
+      return { topic: this.#o.topics.drift, key, value: asBuffer(toBinary(DriftEventSchema, event)) };
     });
   }
 

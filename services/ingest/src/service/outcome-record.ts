@@ -1,4 +1,4 @@
-import type { OutputRecord } from "@twinstate/runtime";
+import { asBuffer, type OutputRecord } from "@twinstate/runtime";
 import { encodeValidatedReading } from "../codec/index.ts";
 import type { ValidationOutcome } from "../validation/index.ts";
 import { boundDeadLetter, truncationHeaders } from "./bounded-dead-letter.ts";
@@ -11,10 +11,6 @@ export interface OutcomeTopics {
 
 /** Header carrying the stable reason code on every dead-letter record (readable without decoding). */
 export const REASON_HEADER = "twinstate-reason";
-
-function buffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
 
 /** Longest dead-letter key kept (UTF-16 units); a longer `tenant/asset` would itself threaten the record limit. */
 const MAX_KEY_CHARS = 2048;
@@ -37,14 +33,14 @@ export function outcomeRecord(outcome: ValidationOutcome, topics: OutcomeTopics)
     return {
       topic: topics.valid,
       key: outcome.key,
-      value: buffer(encodeValidatedReading(outcome.reading)),
+      value: asBuffer(encodeValidatedReading(outcome.reading)),
     };
   }
   const bounded = boundDeadLetter(outcome.record);
   return {
     topic: topics.dlq,
     key: outcome.key === "" || bounded.truncation !== undefined ? deadLetterKey(outcome.key) : outcome.key,
-    value: buffer(bounded.value),
+    value: asBuffer(bounded.value),
     headers: { [REASON_HEADER]: outcome.reason, ...truncationHeaders(bounded.truncation) },
   };
 }

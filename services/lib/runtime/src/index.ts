@@ -36,6 +36,7 @@ export { UnavailableError } from "./errors/unavailable-error.ts";
 // topic declarations (kafka/topics.ts) and the gRPC server helper (grpc/), owned by their own modules; re-exported
 // whole so the package entry point stays in step with them
 export * from "./grpc/index.ts";
+export { asBuffer } from "./kafka/as-buffer.ts";
 // kafka (the seam)
 export { type ConsumedMessage, type TopicPartition, topicPartitionKey } from "./kafka/consumed-message.ts";
 export { type CreateKafkaOptions, createKafka, type Kafka } from "./kafka/create-kafka.ts";
