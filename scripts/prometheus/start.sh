@@ -41,10 +41,23 @@ is_ours() {
 
 ready() { curl -fsS -o /dev/null --max-time 2 "$url/-/ready" 2>/dev/null; }
 
+# Our running process, whatever its pid: setsid forks when it happens to lead its process group, so `$!` can
+# be a parent that has already exited while the server runs on (seen once as a false "process exited").
+find_ours() {
+  local dir
+  for dir in /proc/[0-9]*; do
+    if is_ours "${dir#/proc/}"; then
+      echo "${dir#/proc/}"
+      return 0
+    fi
+  done
+  return 1
+}
+
 wait_ready() {
   local deadline=$((SECONDS + timeout))
   until ready; do
-    if ! is_ours "$1"; then
+    if ! is_ours "$1" && ! find_ours >/dev/null; then
       echo "prometheus start: process exited; last lines of $log:" >&2
       tail -n 20 "$log" >&2 || true
       exit 1
@@ -85,4 +98,5 @@ setsid "$bin" \
 pid=$!
 echo "$pid" >"$pidfile"
 wait_ready "$pid"
+if ! is_ours "$pid"; then find_ours >"$pidfile"; fi
 echo "$url"
