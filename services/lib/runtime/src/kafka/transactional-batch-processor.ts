@@ -114,8 +114,8 @@ export interface TransactionalBatchProcessorOptions {
   /** Broker-side transaction timeout (ms). Default 60000. */
   readonly transactionTimeoutMs?: number;
   /**
-   * After fencing a newly owned partition's previous producer, how long two reads of the committed offset must
-   * agree before processing resumes from it (ms). Default 300. See `#settledCommittedOffset`.
+   * After fencing a newly owned partition's previous producer, how long the committed offset must stay unchanged
+   * (read every 250 ms) before processing resumes from it (ms). Default 1500. See `#settledCommittedOffset`.
    */
   readonly offsetSettleMs?: number;
   /** Where a group with no committed offset starts. Default true (beginning). */
@@ -410,25 +410,30 @@ export class TransactionalBatchProcessor {
   }
 
   /**
-   * The group's committed offset for `tp`, read until two reads `settleMs` apart agree.
+   * The group's committed offset for `tp`, read every 250 ms until it has not changed for `offsetSettleMs`.
    *
    * Why: after the fence the previous owner's last transaction is complete, but the broker applies a committed
    * transaction's offsets to its offset cache asynchronously after writing the marker, and kafkajs' OffsetFetch
-   * predates KIP-447's `require_stable`, so one read right after the fence can still return the old offset —
-   * and processing would resume before inputs whose outputs are already committed (seen as duplicates after a
-   * kill -9). Reading until the value is stable closes that window.
+   * predates KIP-447's `require_stable`, so a read right after the fence can still return the old offset — and
+   * processing would resume before inputs whose outputs are already committed (duplicates after a kill -9). Two
+   * reads 300 ms apart were not always enough on a loaded 2-core machine (one CI run in ~10 duplicated a chunk),
+   * so the value must now hold for 1.5 s by default. This narrows a race; it does not close it (see FACTS).
    */
   async #settledCommittedOffset(tp: TopicPartition): Promise<bigint> {
-    const settleMs = this.#options.offsetSettleMs ?? 300;
+    const settleMs = this.#options.offsetSettleMs ?? 1500;
     const key = topicPartitionKey(tp);
-    let previous = (await this.#committedOffsets([tp])).get(key) ?? -1n;
-    for (let attempt = 0; attempt < 20; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, settleMs));
+    let value = (await this.#committedOffsets([tp])).get(key) ?? -1n;
+    let since = performance.now();
+    const deadline = since + Math.max(20_000, 4 * settleMs);
+    while (performance.now() - since < settleMs && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250, settleMs)));
       const current = (await this.#committedOffsets([tp])).get(key) ?? -1n;
-      if (current === previous) return current;
-      previous = current;
+      if (current !== value) {
+        value = current;
+        since = performance.now();
+      }
     }
-    return previous;
+    return value;
   }
 
   /** Creates, and thereby fences, the partition's transactional producer. */
