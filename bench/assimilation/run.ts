@@ -28,7 +28,7 @@ import {
   type ValidatedReading,
   ValidatedReadingSchema,
 } from "@twinstate/proto";
-import { createLogger } from "@twinstate/runtime";
+import { createLogger, ensureTopics } from "@twinstate/runtime";
 import { Partitioners } from "kafkajs";
 import { Registry } from "prom-client";
 import { assimilationSectionSchema } from "../../services/assimilation/src/config/assimilation-config.ts";
@@ -176,6 +176,7 @@ try {
   const kafka = testKafka();
   const admin = kafka.admin();
   await admin.connect();
+  await ensureTopics(admin); // the worker's shared topics (its exactly-once progress topic)
   const topics = await createTestTopics(admin, "bench", PARTITIONS);
   const producer = kafka.producer({
     idempotent: true,

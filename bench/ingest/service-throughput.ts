@@ -24,6 +24,7 @@ import {
   testKafka,
 } from "../../services/ingest/test/ingest-harness.ts";
 import { mixedStream } from "../../services/ingest/test/mixed-stream.ts";
+import { ensureTopics } from "../../services/lib/runtime/src/kafka/topics.ts";
 import { committedTotal } from "../../services/lib/runtime/test/support/kafka-test-env.ts";
 import { kafkajsPassthrough } from "../kafkajs-passthrough.ts";
 
@@ -193,6 +194,10 @@ if (process.env.KAFKA_BROKERS === undefined || process.env.KAFKA_BROKERS === "")
 }
 try {
   const kafka = testKafka("ingest-bench");
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin); // the service's shared topics (its exactly-once progress topic)
+  await admin.disconnect();
   const ids = await freshTopics(kafka, partitions);
   const inputs = mixedStream({ count, nowMs: Date.now(), seed: 3 });
   await produceInputs(kafka, ids.raw, inputs);

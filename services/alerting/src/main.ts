@@ -121,6 +121,7 @@ const processor = TransactionalBatchProcessor.fromConfig({
   topics: [a.topics.drift, a.topics.estimates],
   metrics: registry,
   transactionalIdPrefix: a.transactionalIdPrefix,
+  progressTopic: a.topics.progress,
   handler,
   onPartitionsAssigned: (tps) => handler.onPartitionsAssigned(tps),
   onPartitionsRevoked: (tps) => handler.onPartitionsRevoked(tps),

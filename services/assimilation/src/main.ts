@@ -93,6 +93,7 @@ const processor = TransactionalBatchProcessor.fromConfig({
   groupId: a.groupId,
   topics: [a.topics.valid],
   transactionalIdPrefix: a.transactionalIdPrefix,
+  progressTopic: a.topics.progress,
   // the runtime's twinstate_kafka_* seam metrics (transactions, messages, lag, restore time), used by the dashboards
   metrics: registry,
   handler,

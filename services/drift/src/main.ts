@@ -89,6 +89,7 @@ const processor = TransactionalBatchProcessor.fromConfig({
   topics: [d.topics.estimates],
   metrics: registry,
   transactionalIdPrefix: d.transactionalIdPrefix,
+  progressTopic: d.topics.progress,
   handler,
   onPartitionsAssigned: (tps) => handler.onPartitionsAssigned(tps),
   onPartitionsRevoked: (tps) => handler.onPartitionsRevoked(tps),

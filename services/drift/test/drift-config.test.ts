@@ -12,6 +12,7 @@ describe("drift service configuration", () => {
       drift: "twin.drift.v1",
       state: "drift.state.v1",
       definitions: "twin.definitions.v1",
+      progress: "twinstate.progress.v1",
     });
     const o = loadDriftConfig({
       KAFKA_BROKERS: "127.0.0.1:9092",

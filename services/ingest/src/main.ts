@@ -95,6 +95,7 @@ const processor = TransactionalBatchProcessor.fromConfig({
   groupId: ingest.groupId,
   topics: [ingest.topics.raw],
   transactionalIdPrefix: ingest.transactionalIdPrefix,
+  progressTopic: ingest.topics.progress,
   handler,
   onPartitionsAssigned: (tps) => handler.onPartitionsAssigned(tps),
   onPartitionsRevoked: (tps) => handler.onPartitionsRevoked(tps),

@@ -29,6 +29,8 @@ export const alertingSectionSchema = z
         estimates: z.string().min(1).default("twin.estimates.v1"),
         alerts: z.string().min(1).default("twin.alerts.v1"),
         state: z.string().min(1).default("alerting.state.v1"),
+        /** Exactly-once progress records (the seam's exact resume point after a fence). */
+        progress: z.string().min(1).default("twinstate.progress.v1"),
       })
       .prefault({}),
     /** Alert rule files (YAML/JSON), see docs/ALERTING.md. */
@@ -81,6 +83,7 @@ export const alertingEnvBindings: Readonly<Record<string, EnvBinding>> = {
   ALERTING_ESTIMATES_TOPIC: { path: "alerting.topics.estimates" },
   ALERTING_ALERTS_TOPIC: { path: "alerting.topics.alerts" },
   ALERTING_STATE_TOPIC: { path: "alerting.topics.state" },
+  ALERTING_PROGRESS_TOPIC: { path: "alerting.topics.progress" },
   ALERTING_RULE_FILES: { path: "alerting.ruleFiles", type: "list" },
   ALERTING_GROUP_BY: { path: "alerting.groupBy", type: "list" },
   ALERTING_GROUP_ID: { path: "alerting.groupId" },

@@ -19,6 +19,8 @@ export const assimilationSectionSchema = z
         estimates: z.string().min(1).default("twin.estimates.v1"),
         state: z.string().min(1).default("twin.state.v1"),
         definitions: z.string().min(1).default("twin.definitions.v1"),
+        /** Exactly-once progress records (the seam's exact resume point after a fence). */
+        progress: z.string().min(1).default("twinstate.progress.v1"),
       })
       .prefault({}),
     /** Twin definition files (YAML/JSON) loaded at start, before the definitions topic. */
@@ -59,6 +61,7 @@ export const assimilationEnvBindings: Readonly<Record<string, EnvBinding>> = {
   ASSIMILATION_ESTIMATES_TOPIC: { path: "assimilation.topics.estimates" },
   ASSIMILATION_STATE_TOPIC: { path: "assimilation.topics.state" },
   ASSIMILATION_DEFINITIONS_TOPIC: { path: "assimilation.topics.definitions" },
+  ASSIMILATION_PROGRESS_TOPIC: { path: "assimilation.topics.progress" },
   ASSIMILATION_DEFINITION_FILES: { path: "assimilation.definitionFiles", type: "list" },
   ASSIMILATION_BINDING_FILES: { path: "assimilation.bindingFiles", type: "list" },
   ASSIMILATION_GROUP_ID: { path: "assimilation.groupId" },

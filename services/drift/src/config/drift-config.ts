@@ -19,6 +19,8 @@ export const driftSectionSchema = z
         drift: z.string().min(1).default("twin.drift.v1"),
         state: z.string().min(1).default("drift.state.v1"),
         definitions: z.string().min(1).default("twin.definitions.v1"),
+        /** Exactly-once progress records (the seam's exact resume point after a fence). */
+        progress: z.string().min(1).default("twinstate.progress.v1"),
       })
       .prefault({}),
     /** Twin definition files (YAML/JSON) whose `drift:` blocks are loaded at start, before the topic. */
@@ -50,6 +52,7 @@ export const driftEnvBindings: Readonly<Record<string, EnvBinding>> = {
   DRIFT_EVENTS_TOPIC: { path: "drift.topics.drift" },
   DRIFT_STATE_TOPIC: { path: "drift.topics.state" },
   DRIFT_DEFINITIONS_TOPIC: { path: "drift.topics.definitions" },
+  DRIFT_PROGRESS_TOPIC: { path: "drift.topics.progress" },
   DRIFT_DEFINITION_FILES: { path: "drift.definitionFiles", type: "list" },
   DRIFT_GROUP_ID: { path: "drift.groupId" },
   DRIFT_TRANSACTIONAL_ID_PREFIX: { path: "drift.transactionalIdPrefix" },

@@ -31,6 +31,8 @@ export const ingestSectionSchema = z
         valid: z.string().min(1).default(DEFAULT_TOPICS.valid),
         dlq: z.string().min(1).default(DEFAULT_TOPICS.dlq),
         contracts: z.string().min(1).default(DEFAULT_TOPICS.contracts),
+        /** Exactly-once progress records (the seam's exact resume point after a fence). */
+        progress: z.string().min(1).default("twinstate.progress.v1"),
       })
       .prefault({}),
     /** Consumer group of the raw topic. */
@@ -77,6 +79,7 @@ export const ingestEnvBindings: Readonly<Record<string, EnvBinding>> = {
   INGEST_VALID_TOPIC: { path: "ingest.topics.valid" },
   INGEST_DLQ_TOPIC: { path: "ingest.topics.dlq" },
   INGEST_CONTRACTS_TOPIC: { path: "ingest.topics.contracts" },
+  INGEST_PROGRESS_TOPIC: { path: "ingest.topics.progress" },
   INGEST_GROUP_ID: { path: "ingest.groupId" },
   INGEST_TRANSACTIONAL_ID_PREFIX: { path: "ingest.transactionalIdPrefix" },
   INGEST_GRPC_PRODUCER_ID: { path: "ingest.grpcProducerId" },

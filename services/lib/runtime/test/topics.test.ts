@@ -36,6 +36,7 @@ describe("topic layout", () => {
       Topics.driftState,
       Topics.alertingState,
       Topics.ingestContracts,
+      Topics.seamProgress,
     ];
     for (const spec of specs.values()) {
       const expected = compacted.includes(spec.name) ? "compact" : "delete";

@@ -34,6 +34,11 @@ export const Topics = {
   alertingState: "alerting.state.v1",
   /** Compacted data contracts (schemas, limits) that ingest applies at run time, read whole. */
   ingestContracts: "ingest.contracts.v1",
+  /**
+   * Compacted progress of every exactly-once consumer: per (group, input topic, partition) the next input offset,
+   * written in the same transaction as the outputs; the exact resume point after a fence (see the seam).
+   */
+  seamProgress: "twinstate.progress.v1",
 } as const;
 
 /** Role of a topic: a key of `Topics`. */
@@ -118,6 +123,9 @@ const declarations: ReadonlyArray<{
   { role: "driftState", keyed: true, cleanupPolicy: "compact", configs: compactedConfigs },
   { role: "alertingState", keyed: true, cleanupPolicy: "compact", configs: compactedConfigs },
   { role: "ingestContracts", keyed: false, cleanupPolicy: "compact", configs: compactedConfigs },
+  // Keyed by group/topic/partition, not tenant/asset; the same partition count keeps input partition p's
+  // progress on partition p (p mod the count when an input topic has more partitions).
+  { role: "seamProgress", keyed: true, cleanupPolicy: "compact", configs: compactedConfigs },
 ];
 
 /**

@@ -16,6 +16,7 @@ import { type ConsumedMessage, type TopicPartition, topicPartitionKey } from "./
 import { KafkaSeamMetrics } from "./kafka-seam-metrics.ts";
 import { kafkaTracer } from "./kafka-tracer.ts";
 import type { OutputRecord } from "./output-record.ts";
+import { readTopicToEnd } from "./read-topic-to-end.ts";
 import { recordSize } from "./record-size.ts";
 import { RecordTooLargeError } from "./record-too-large-error.ts";
 import { endMessageSpan, startMessageSpan } from "./start-message-span.ts";
@@ -118,6 +119,15 @@ export interface TransactionalBatchProcessorOptions {
    * (read every 250 ms) before processing resumes from it (ms). Default 1500. See `#settledCommittedOffset`.
    */
   readonly offsetSettleMs?: number;
+  /**
+   * Compacted topic (e.g. `Topics.seamProgress`) on which every transaction also records its input partition's
+   * next offset, keyed `${groupId}/${topic}/${partition}`. After a fence that record, read read_committed to the
+   * end, is the exact resume point: the fence returns only once the previous owner's markers are written, while
+   * the group's committed offset becomes visible asynchronously (kafkajs has no KIP-447 require_stable). Without
+   * it the processor waits for the group offset to settle (`offsetSettleMs`), which narrows that race but does
+   * not close it. The topic must exist; start() fails otherwise.
+   */
+  readonly progressTopic?: string;
   /** Where a group with no committed offset starts. Default true (beginning). */
   readonly fromBeginning?: boolean;
   /** Called when kafkajs gives up on the consumer (crash without restart); the service should exit. */
@@ -219,6 +229,8 @@ export class TransactionalBatchProcessor {
   #assignmentKnown = false;
   #crashed: Error | undefined;
   #stopping = false;
+  /** Partitions of the progress topic (set by start() when `progressTopic` is configured). */
+  #progressPartitions = 0;
 
   private constructor(options: TransactionalBatchProcessorOptions) {
     this.#options = options;
@@ -265,6 +277,12 @@ export class TransactionalBatchProcessor {
   async start(): Promise<void> {
     try {
       await this.#admin.connect();
+      const progressTopic = this.#options.progressTopic;
+      if (progressTopic !== undefined) {
+        const { topics } = await this.#admin.fetchTopicMetadata({ topics: [progressTopic] });
+        this.#progressPartitions = topics[0]?.partitions.length ?? 0;
+        if (this.#progressPartitions === 0) throw new Error(`progress topic ${progressTopic} has no partitions`);
+      }
       await this.#consumer.connect();
       await this.#consumer.subscribe({
         topics: [...this.#options.topics],
@@ -380,7 +398,7 @@ export class TransactionalBatchProcessor {
 
   /** Snapshots the group's committed offsets, then runs the restore hook for these partitions. */
   async #prepare(states: readonly PartitionState[]): Promise<void> {
-    const committed = await this.#committedOffsets(states.map((state) => state.tp));
+    const committed = await this.#positions(states.map((state) => state.tp));
     for (const state of states) {
       state.committedAtRestore = committed.get(topicPartitionKey(state.tp)) ?? -1n;
       state.nextOffset = undefined;
@@ -410,6 +428,36 @@ export class TransactionalBatchProcessor {
   }
 
   /**
+   * Where each partition resumes: the group's committed offset, or the progress topic's record when that is
+   * further (the group offset of a just-completed transaction can still be invisible; the record cannot).
+   */
+  async #positions(tps: readonly TopicPartition[]): Promise<Map<string, bigint>> {
+    const [committed, progress] = await Promise.all([this.#committedOffsets(tps), this.#progressOffsets(tps)]);
+    for (const [key, offset] of progress) if (offset > (committed.get(key) ?? -1n)) committed.set(key, offset);
+    return committed;
+  }
+
+  #progressKey(tp: TopicPartition): string {
+    return `${this.#options.groupId}/${tp.topic}/${tp.partition}`;
+  }
+
+  /** The progress topic's latest committed record per partition of `tps` (empty without a progress topic). */
+  async #progressOffsets(tps: readonly TopicPartition[]): Promise<Map<string, bigint>> {
+    const result = new Map<string, bigint>();
+    const topic = this.#options.progressTopic;
+    if (topic === undefined || tps.length === 0) return result;
+    const wanted = new Map(tps.map((tp) => [this.#progressKey(tp), topicPartitionKey(tp)]));
+    const partitions = [...new Set(tps.map((tp) => tp.partition % this.#progressPartitions))];
+    await readTopicToEnd(this.#options.kafka, topic, partitions, (message) => {
+      const key = wanted.get(message.key?.toString() ?? "");
+      const value = message.value?.toString() ?? "";
+      if (key === undefined || !/^\d+$/.test(value)) return;
+      result.set(key, BigInt(value)); // offset order per partition: the last record is the latest
+    });
+    return result;
+  }
+
+  /**
    * The group's committed offset for `tp`, read every 250 ms until it has not changed for `offsetSettleMs`.
    *
    * Why: after the fence the previous owner's last transaction is complete, but the broker applies a committed
@@ -425,7 +473,8 @@ export class TransactionalBatchProcessor {
     let value = (await this.#committedOffsets([tp])).get(key) ?? -1n;
     let since = performance.now();
     const deadline = since + Math.max(20_000, 4 * settleMs);
-    while (performance.now() - since < settleMs && performance.now() < deadline) {
+    // Stops early on shutdown: a readiness check may outlive its batch (see #withHeartbeats).
+    while (performance.now() - since < settleMs && performance.now() < deadline && !this.#stopping) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(250, settleMs)));
       const current = (await this.#committedOffsets([tp])).get(key) ?? -1n;
       if (current !== value) {
@@ -488,7 +537,10 @@ export class TransactionalBatchProcessor {
       // The producer was just created: the previous owner is fenced now, its last transaction is complete. If
       // the committed offset moved since the restore began, that transaction's changelog records were not part of
       // the restore: restore again.
-      const committed = await this.#settledCommittedOffset(state.tp);
+      const committed =
+        this.#options.progressTopic === undefined
+          ? await this.#settledCommittedOffset(state.tp)
+          : ((await this.#positions([state.tp])).get(topicPartitionKey(state.tp)) ?? -1n);
       if (committed === state.committedAtRestore) {
         if (committed >= 0n) state.nextOffset = committed;
         return;
@@ -650,6 +702,15 @@ export class TransactionalBatchProcessor {
       const tail = (await this.#options.handler.endBatch?.(tp)) ?? [];
       handlerFailed = false;
       outputs.add(tail, context.active(), undefined);
+      if (this.#options.progressTopic !== undefined) {
+        const progress: OutputRecord = {
+          topic: this.#options.progressTopic,
+          key: this.#progressKey(tp),
+          partition: tp.partition % this.#progressPartitions,
+          value: commitOffset.toString(),
+        };
+        outputs.add([progress], context.active(), undefined);
+      }
       const sends = toSendBatches(this.#sized(outputs), this.#sendBytes);
       const producer = state.producer!;
       transaction = await producer.transaction();
