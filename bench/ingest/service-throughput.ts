@@ -26,6 +26,7 @@ import {
 import { mixedStream } from "../../services/ingest/test/mixed-stream.ts";
 import { ensureTopics } from "../../services/lib/runtime/src/kafka/topics.ts";
 import { committedTotal } from "../../services/lib/runtime/test/support/kafka-test-env.ts";
+import { watchCommitted } from "../committed-rate.ts";
 import { kafkajsPassthrough } from "../kafkajs-passthrough.ts";
 
 const run = promisify(execFile);
@@ -38,8 +39,8 @@ function line(fields: Record<string, unknown>): void {
 }
 
 /**
- * The ingest service, transactions on, timed by the group's committed offsets from the first commit to the last
- * (its sustained rate, group join excluded) while nothing else competes for the 2 cores; the outputs are read
+ * The ingest service, transactions on, timed by the group's committed offsets between 10% and 90% of the input
+ * (its sustained rate, group join excluded; see bench/committed-rate.ts) while nothing else competes for the 2 cores; the outputs are read
  * back and counted afterwards (conservation). Returns readings/s.
  * BENCH_PROFILE_DIR: write a V8 CPU profile of the service there (open it in Chrome DevTools or speedscope).
  */
@@ -56,21 +57,7 @@ async function serviceCase(kafka: Kafka, ids: RunIds): Promise<number> {
     await service.running;
     const admin = kafka.admin();
     await admin.connect();
-    const runningAt = performance.now();
-    let first = 0;
-    let firstAt = 0;
-    for (;;) {
-      const committed = await committedTotal(admin, ids.groupId, ids.raw);
-      if (committed > 0 && firstAt === 0) {
-        first = committed;
-        firstAt = performance.now();
-      }
-      if (committed >= count) break;
-      if (performance.now() - runningAt > 600_000) throw new Error(`service committed ${committed} of ${count}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const seconds = (performance.now() - firstAt) / 1000;
-    const withJoin = (performance.now() - runningAt) / 1000;
+    const rate = await watchCommitted(() => committedTotal(admin, ids.groupId, ids.raw), count);
     await admin.disconnect();
     const outputs = await readOutputs(kafka, ids, count, 600_000, 0);
     const valid = outputs.filter((o) => o.kind === "valid").length;
@@ -81,11 +68,11 @@ async function serviceCase(kafka: Kafka, ids: RunIds): Promise<number> {
       valid,
       dead_lettered: outputs.length - valid,
       partitions,
-      seconds: Number(seconds.toFixed(2)),
-      seconds_from_start: Number(withJoin.toFixed(2)),
-      readings_per_s: Math.round((count - first) / seconds),
+      steady_seconds: Number(rate.steadySeconds.toFixed(2)),
+      seconds_from_start: Number(rate.totalSeconds.toFixed(2)),
+      readings_per_s: rate.readingsPerS,
     });
-    return Math.round((count - first) / seconds);
+    return rate.readingsPerS;
   } finally {
     await stopService(service);
   }
