@@ -9,6 +9,8 @@
 #        ALERTMANAGER_BIN (default /usr/bin/prometheus-alertmanager), ALERTMANAGER_READY_TIMEOUT seconds (30)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=../lib/daemon.sh
+source "$root/scripts/lib/daemon.sh"
 port="${ALERTMANAGER_PORT:-9193}"
 data="${ALERTMANAGER_DATA_DIR:-}"
 bin="${ALERTMANAGER_BIN:-/usr/bin/prometheus-alertmanager}"
@@ -29,24 +31,11 @@ pidfile="$data/alertmanager.pid"
 log="$data/alertmanager.log"
 url="http://127.0.0.1:$port"
 
-is_ours() {
-  [ -r "/proc/$1/cmdline" ] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -q -- "--config.file=$data/alertmanager.yml"
-}
+is_ours() { daemon_is "$1" "--config.file=$data/alertmanager.yml"; }
 
 ready() { curl -fsS -o /dev/null --max-time 2 "$url/-/ready" 2>/dev/null; }
 
-# Our running process, whatever its pid: setsid forks when it happens to lead its process group, so `$!` can
-# be a parent that has already exited while the server runs on (seen once as a false "process exited").
-find_ours() {
-  local dir
-  for dir in /proc/[0-9]*; do
-    if is_ours "${dir#/proc/}"; then
-      echo "${dir#/proc/}"
-      return 0
-    fi
-  done
-  return 1
-}
+find_ours() { daemon_find "--config.file=$data/alertmanager.yml"; }
 
 wait_ready() {
   local deadline=$((SECONDS + timeout))

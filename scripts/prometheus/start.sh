@@ -10,6 +10,8 @@
 #        PROMETHEUS_READY_TIMEOUT seconds (default 30), PROMETHEUS_RETENTION (default 2d)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=../lib/daemon.sh
+source "$root/scripts/lib/daemon.sh"
 port="${PROMETHEUS_PORT:-9090}"
 data="${PROMETHEUS_DATA_DIR:-}"
 config="${PROMETHEUS_CONFIG:-$root/deploy/prometheus/prometheus.yml}"
@@ -35,24 +37,11 @@ pidfile="$data/prometheus.pid"
 log="$data/prometheus.log"
 url="http://127.0.0.1:$port"
 
-is_ours() {
-  [ -r "/proc/$1/cmdline" ] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -q -- "--storage.tsdb.path=$data/tsdb"
-}
+is_ours() { daemon_is "$1" "--storage.tsdb.path=$data/tsdb"; }
 
 ready() { curl -fsS -o /dev/null --max-time 2 "$url/-/ready" 2>/dev/null; }
 
-# Our running process, whatever its pid: setsid forks when it happens to lead its process group, so `$!` can
-# be a parent that has already exited while the server runs on (seen once as a false "process exited").
-find_ours() {
-  local dir
-  for dir in /proc/[0-9]*; do
-    if is_ours "${dir#/proc/}"; then
-      echo "${dir#/proc/}"
-      return 0
-    fi
-  done
-  return 1
-}
+find_ours() { daemon_find "--storage.tsdb.path=$data/tsdb"; }
 
 wait_ready() {
   local deadline=$((SECONDS + timeout))
